@@ -14,12 +14,11 @@ namespace flow::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr, const std::string& msg);
 }  // namespace flow::internal
 
-#define FLOW_CHECK(cond, ...)                                                          \
-  do {                                                                                 \
-    if (__builtin_expect(!(cond), 0)) {                                                \
-      ::flow::internal::CheckFailed(__FILE__, __LINE__, #cond,                         \
-                                    ::fmt::format("" __VA_ARGS__));                    \
-    }                                                                                  \
+#define FLOW_CHECK(cond, ...)                                                                  \
+  do {                                                                                         \
+    if (__builtin_expect(!(cond), 0)) {                                                        \
+      ::flow::internal::CheckFailed(__FILE__, __LINE__, #cond, ::fmt::format("" __VA_ARGS__)); \
+    }                                                                                          \
   } while (0)
 
 #ifdef FLOW_DEBUG_CHECKS

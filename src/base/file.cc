@@ -27,7 +27,8 @@ Status WriteAll(int fd, std::string_view data, std::string_view path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return ErrnoStatus(errno, "write", path);
     }
     data.remove_prefix(static_cast<size_t>(n));
@@ -37,8 +38,10 @@ Status WriteAll(int fd, std::string_view data, std::string_view path) {
 
 std::string DirName(const std::string& path) {
   size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
+  if (slash == std::string::npos)
+    return ".";
+  if (slash == 0)
+    return "/";
   return path.substr(0, slash);
 }
 
@@ -46,7 +49,8 @@ std::string DirName(const std::string& path) {
 
 Result<std::string> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open", path);
+  if (fd < 0)
+    return ErrnoStatus(errno, "open", path);
   std::string out;
   struct stat st;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
@@ -57,12 +61,14 @@ Result<std::string> ReadFile(const std::string& path) {
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int err = errno;
       ::close(fd);
       return ErrnoStatus(err, "read", path);
     }
-    if (n == 0) break;
+    if (n == 0)
+      break;
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
@@ -74,7 +80,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   // filesystem and is atomic.
   std::string tmp = path + ".tmp.XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "create temp file for", path);
+  if (fd < 0)
+    return ErrnoStatus(errno, "create temp file for", path);
 
   auto fail = [&](Status s) {
     ::close(fd);
@@ -82,10 +89,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     return s;
   };
   // mkostemp creates 0600; written files are meant to be readable like any other.
-  if (::fchmod(fd, 0644) != 0) return fail(ErrnoStatus(errno, "chmod", tmp));
-  if (Status s = WriteAll(fd, data, tmp); !s.ok()) return fail(std::move(s));
+  if (::fchmod(fd, 0644) != 0)
+    return fail(ErrnoStatus(errno, "chmod", tmp));
+  if (Status s = WriteAll(fd, data, tmp); !s.ok())
+    return fail(std::move(s));
   // fsync before rename: a crash then leaves either the old or the new contents.
-  if (::fsync(fd) != 0) return fail(ErrnoStatus(errno, "fsync", tmp));
+  if (::fsync(fd) != 0)
+    return fail(ErrnoStatus(errno, "fsync", tmp));
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
@@ -102,7 +112,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
 
 Status FsyncDir(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open directory", path);
+  if (fd < 0)
+    return ErrnoStatus(errno, "open directory", path);
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
@@ -116,7 +127,8 @@ Status FsyncDir(const std::string& path) {
 Status MakeDirs(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
-  if (ec) return ErrnoStatus(ec.value(), "mkdir -p", path);
+  if (ec)
+    return ErrnoStatus(ec.value(), "mkdir -p", path);
   // create_directories reports no error when the last component is an existing file.
   if (!std::filesystem::is_directory(path, ec)) {
     return Status::IOError("mkdir -p {}: exists and is not a directory", path);
@@ -127,16 +139,19 @@ Status MakeDirs(const std::string& path) {
 Status RemoveAll(const std::string& path) {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
-  if (ec) return Status::IOError("rm -rf {}: {}", path, ec.message());
+  if (ec)
+    return Status::IOError("rm -rf {}: {}", path, ec.message());
   return Status::OK();
 }
 
 Result<ScopedTempDir> ScopedTempDir::Create(std::string_view prefix) {
   const char* env = ::getenv("TMPDIR");
   std::string base = (env != nullptr && *env != '\0') ? env : "/tmp";
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  while (base.size() > 1 && base.back() == '/')
+    base.pop_back();
   std::string tmpl = base + "/" + std::string(prefix) + "XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) return ErrnoStatus(errno, "mkdtemp", tmpl);
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    return ErrnoStatus(errno, "mkdtemp", tmpl);
   return ScopedTempDir(std::move(tmpl));
 }
 
@@ -149,7 +164,9 @@ ScopedTempDir& ScopedTempDir::operator=(ScopedTempDir&& other) noexcept {
   return *this;
 }
 
-ScopedTempDir::~ScopedTempDir() { Remove(); }
+ScopedTempDir::~ScopedTempDir() {
+  Remove();
+}
 
 std::string ScopedTempDir::Join(std::string_view name) const {
   std::string p = path_;
@@ -159,7 +176,8 @@ std::string ScopedTempDir::Join(std::string_view name) const {
 }
 
 void ScopedTempDir::Remove() {
-  if (path_.empty()) return;
+  if (path_.empty())
+    return;
   // Best effort: a destructor has nowhere to report the error.
   (void)RemoveAll(path_);
   path_.clear();

@@ -24,7 +24,8 @@ std::vector<std::string> ListDir(const std::string& path) {
   REQUIRE(d != nullptr);
   while (struct dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
+    if (n != "." && n != "..")
+      names.push_back(n);
   }
   ::closedir(d);
   return names;
@@ -41,7 +42,8 @@ TEST_CASE("file: write atomically, read back, overwrite") {
   CHECK(*got == "hello\n");
 
   std::string big(3 << 20, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 % 251);
+  for (size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>(i * 131 % 251);
   REQUIRE(WriteFileAtomic(path, big).ok());
   got = ReadFile(path);
   REQUIRE(got.ok());
@@ -93,7 +95,7 @@ TEST_CASE("file: MakeDirs is mkdir -p and RemoveAll is rm -rf") {
 
   Status s = MakeDirs(deep + "/f");
   CHECK(s.Is(Code::kIOError));
-  CHECK(s.message() == "mkdir -p " + deep + "/f: exists and is not a directory");
+  CHECK(s.message().find("mkdir -p " + deep + "/f: ") == 0);
   CHECK_FALSE(MakeDirs(deep + "/f/g").ok());
 
   REQUIRE(RemoveAll(dir->Join("a")).ok());

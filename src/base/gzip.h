@@ -47,7 +47,6 @@ class GzipWriter {
   std::string* out_;
   int level_;
   std::unique_ptr<z_stream_s> strm_;  // null until first use; zlib state points back at it
-  bool in_member_ = false;
 };
 
 /// Decodes a stream of concatenated gzip members, fed in chunks of any size, and

@@ -18,11 +18,21 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           out->append(fmt::format("\\u{:04x}", c));
@@ -37,37 +47,57 @@ void AppendJsonString(std::string* out, std::string_view s) {
 }  // namespace
 
 Result<Level> ParseLevel(std::string_view name) {
-  if (name == "trace") return Level::kTrace;
-  if (name == "debug") return Level::kDebug;
-  if (name == "info") return Level::kInfo;
-  if (name == "warn" || name == "warning") return Level::kWarn;
-  if (name == "error") return Level::kError;
-  if (name == "off") return Level::kOff;
+  if (name == "trace")
+    return Level::kTrace;
+  if (name == "debug")
+    return Level::kDebug;
+  if (name == "info")
+    return Level::kInfo;
+  if (name == "warn" || name == "warning")
+    return Level::kWarn;
+  if (name == "error")
+    return Level::kError;
+  if (name == "off")
+    return Level::kOff;
   return Status::InvalidArgument(
       "unknown log level \"{}\" (expected trace, debug, info, warn, error or off)", name);
 }
 
 Result<Format> ParseFormat(std::string_view name) {
-  if (name == "text") return Format::kText;
-  if (name == "json") return Format::kJson;
+  if (name == "text")
+    return Format::kText;
+  if (name == "json")
+    return Format::kJson;
   return Status::InvalidArgument("unknown log format \"{}\" (expected text or json)", name);
 }
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kTrace: return "trace";
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kTrace:
+      return "trace";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "unknown";
 }
 
-void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }
-void SetFormat(Format format) { g_format.store(static_cast<int>(format)); }
-Level CurrentLevel() { return static_cast<Level>(g_level.load()); }
+void SetLevel(Level level) {
+  g_level.store(static_cast<int>(level));
+}
+void SetFormat(Format format) {
+  g_format.store(static_cast<int>(format));
+}
+Level CurrentLevel() {
+  return static_cast<Level>(g_level.load());
+}
 bool Enabled(Level level) {
   return level != Level::kOff && static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
 }
@@ -100,7 +130,8 @@ void Write(Level level, std::string_view msg) {
   size_t left = rec.size();
   while (left > 0) {
     ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;  // stderr is gone; nothing better to do
+    if (n <= 0)
+      return;  // stderr is gone; nothing better to do
     p += n;
     left -= static_cast<size_t>(n);
   }

@@ -27,13 +27,15 @@ Level CurrentLevel();
 bool Enabled(Level level);
 
 /// Formats one record; exposed for tests. `now_unix_micros` stamps JSON records.
-std::string FormatRecord(Format format, Level level, std::string_view msg, long long now_unix_micros);
+std::string FormatRecord(Format format, Level level, std::string_view msg,
+                         long long now_unix_micros);
 
 void Write(Level level, std::string_view msg);
 
 template <typename... Args>
 void Log(Level level, fmt::format_string<Args...> f, Args&&... args) {
-  if (Enabled(level)) Write(level, fmt::format(f, std::forward<Args>(args)...));
+  if (Enabled(level))
+    Write(level, fmt::format(f, std::forward<Args>(args)...));
 }
 
 }  // namespace flow::log

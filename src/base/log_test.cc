@@ -18,7 +18,8 @@ TEST_CASE("log: levels and formats parse; unknown names are errors") {
 TEST_CASE("log: text and json records") {
   CHECK(FormatRecord(Format::kText, Level::kWarn, "disk low", 0) == "warn: disk low\n");
   CHECK(FormatRecord(Format::kJson, Level::kInfo, "say \"hi\"\n", 1700000000123456LL) ==
-        "{\"ts\":\"2023-11-14T22:13:20.123456Z\",\"level\":\"info\",\"msg\":\"say \\\"hi\\\"\\n\"}\n");
+        "{\"ts\":\"2023-11-14T22:13:20.123456Z\",\"level\":\"info\",\"msg\":\"say "
+        "\\\"hi\\\"\\n\"}\n");
 }
 
 TEST_CASE("log: enabled respects the configured level") {

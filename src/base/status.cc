@@ -6,15 +6,24 @@ namespace flow {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NotFound";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kCorruption: return "Corruption";
-    case Code::kIOError: return "IOError";
-    case Code::kFailedPrecondition: return "FailedPrecondition";
-    case Code::kCancelled: return "Cancelled";
-    case Code::kUnsupported: return "Unsupported";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kIOError:
+      return "IOError";
+    case Code::kFailedPrecondition:
+      return "FailedPrecondition";
+    case Code::kCancelled:
+      return "Cancelled";
+    case Code::kUnsupported:
+      return "Unsupported";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
@@ -51,7 +60,8 @@ Status&& Status::Annotate(std::string_view context) && {
 }
 
 std::string Status::ToString() const {
-  if (!rep_) return "OK";
+  if (!rep_)
+    return "OK";
   return fmt::format("{}: {}", CodeName(rep_->code), rep_->message);
 }
 

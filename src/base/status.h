@@ -43,11 +43,13 @@ class [[nodiscard]] Status {
 
   static Status OK() { return Status(); }
 
-#define FLOW_STATUS_FACTORY(Name)                                                 \
-  static Status Name(std::string message) { return Status(Code::k##Name, std::move(message)); } \
-  template <typename... Args>                                                     \
-  static Status Name(fmt::format_string<Args...> f, Args&&... args) {             \
-    return Status(Code::k##Name, fmt::format(f, std::forward<Args>(args)...));    \
+#define FLOW_STATUS_FACTORY(Name)                                              \
+  static Status Name(std::string message) {                                    \
+    return Status(Code::k##Name, std::move(message));                          \
+  }                                                                            \
+  template <typename... Args>                                                  \
+  static Status Name(fmt::format_string<Args...> f, Args&&... args) {          \
+    return Status(Code::k##Name, fmt::format(f, std::forward<Args>(args)...)); \
   }
   FLOW_STATUS_FACTORY(NotFound)
   FLOW_STATUS_FACTORY(InvalidArgument)
@@ -59,11 +61,19 @@ class [[nodiscard]] Status {
   FLOW_STATUS_FACTORY(Internal)
 #undef FLOW_STATUS_FACTORY
 
-  bool ok() const { return rep_ == nullptr; }
-  Code code() const { return rep_ ? rep_->code : Code::kOk; }
-  bool Is(Code c) const { return code() == c; }
+  bool ok() const {
+    return rep_ == nullptr;
+  }
+  Code code() const {
+    return rep_ ? rep_->code : Code::kOk;
+  }
+  bool Is(Code c) const {
+    return code() == c;
+  }
   /// The message without the code name; empty when OK.
-  std::string_view message() const { return rep_ ? std::string_view(rep_->message) : ""; }
+  std::string_view message() const {
+    return rep_ ? std::string_view(rep_->message) : "";
+  }
 
   /// Prefixes the message with `context: `. No effect on an OK status.
   Status& Annotate(std::string_view context) &;
@@ -88,7 +98,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) {
       v_ = Status::Internal("Result constructed from an OK status");
@@ -115,7 +125,9 @@ class [[nodiscard]] Result {
 };
 
 namespace internal {
-inline Status ToStatus(Status s) { return s; }
+inline Status ToStatus(Status s) {
+  return s;
+}
 template <typename T>
 Status ToStatus(Result<T>&& r) {
   return std::move(r).take_status();
@@ -128,10 +140,11 @@ Status ToStatus(Result<T>&& r) {
 #define FLOW_CONCAT_(a, b) FLOW_CONCAT_INNER_(a, b)
 
 /// Returns the Status of `expr` (a Status or Result) from the caller if it is not OK.
-#define FLOW_TRY(expr)                                                     \
-  do {                                                                     \
+#define FLOW_TRY(expr)                                                    \
+  do {                                                                    \
     ::flow::Status _flow_try_status = ::flow::internal::ToStatus((expr)); \
-    if (!_flow_try_status.ok()) return _flow_try_status;                  \
+    if (!_flow_try_status.ok())                                           \
+      return _flow_try_status;                                            \
   } while (0)
 
 /// `FLOW_ASSIGN_OR_RETURN(auto x, Foo());` binds the value or returns the error.
@@ -139,5 +152,6 @@ Status ToStatus(Result<T>&& r) {
   FLOW_ASSIGN_OR_RETURN_IMPL_(FLOW_CONCAT_(_flow_result_, __LINE__), lhs, expr)
 #define FLOW_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                \
-  if (!tmp.ok()) return std::move(tmp).take_status(); \
+  if (!tmp.ok())                                    \
+    return std::move(tmp).take_status();            \
   lhs = std::move(tmp).value()

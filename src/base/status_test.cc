@@ -8,7 +8,8 @@ namespace flow {
 namespace {
 
 Result<int> Half(int x) {
-  if (x % 2 != 0) return Status::InvalidArgument("{} is odd", x);
+  if (x % 2 != 0)
+    return Status::InvalidArgument("{} is odd", x);
   return x / 2;
 }
 
@@ -38,7 +39,8 @@ TEST_CASE("status: factories, annotation and copies") {
   CHECK_FALSE(s.ok());
   CHECK(s.Is(Code::kCorruption));
   s.Annotate("fragment 00-1f.gz").Annotate("reading journal acmeCo/anvils");
-  CHECK(s.ToString() == "Corruption: reading journal acmeCo/anvils: fragment 00-1f.gz: gzip: bad header");
+  CHECK(s.ToString() ==
+        "Corruption: reading journal acmeCo/anvils: fragment 00-1f.gz: gzip: bad header");
   Status copy = s;
   CHECK(copy.ToString() == s.ToString());
   Status moved = std::move(copy);

@@ -8,15 +8,24 @@ namespace flow::doc {
 
 std::string_view StrategyName(Strategy s) {
   switch (s) {
-    case Strategy::kLastWriteWins: return "lastWriteWins";
-    case Strategy::kFirstWriteWins: return "firstWriteWins";
-    case Strategy::kAppend: return "append";
-    case Strategy::kMerge: return "merge";
-    case Strategy::kMinimize: return "minimize";
-    case Strategy::kMaximize: return "maximize";
-    case Strategy::kSum: return "sum";
-    case Strategy::kSet: return "set";
-    case Strategy::kJsonSchemaMerge: return "jsonSchemaMerge";
+    case Strategy::kLastWriteWins:
+      return "lastWriteWins";
+    case Strategy::kFirstWriteWins:
+      return "firstWriteWins";
+    case Strategy::kAppend:
+      return "append";
+    case Strategy::kMerge:
+      return "merge";
+    case Strategy::kMinimize:
+      return "minimize";
+    case Strategy::kMaximize:
+      return "maximize";
+    case Strategy::kSum:
+      return "sum";
+    case Strategy::kSet:
+      return "set";
+    case Strategy::kJsonSchemaMerge:
+      return "jsonSchemaMerge";
   }
   return "unknown";
 }
@@ -33,9 +42,9 @@ Result<ReduceSpec> ParseReduceSpec(const Node& value) {
   ReduceSpec spec;
   std::string_view name = strategy->as_string();
   static constexpr Strategy kAll[] = {
-      Strategy::kLastWriteWins, Strategy::kFirstWriteWins, Strategy::kAppend,
-      Strategy::kMerge,         Strategy::kMinimize,       Strategy::kMaximize,
-      Strategy::kSum,           Strategy::kSet,            Strategy::kJsonSchemaMerge};
+      Strategy::kLastWriteWins,  Strategy::kFirstWriteWins, Strategy::kAppend, Strategy::kMerge,
+      Strategy::kMinimize,       Strategy::kMaximize,       Strategy::kSum,    Strategy::kSet,
+      Strategy::kJsonSchemaMerge};
   bool known = false;
   for (Strategy s : kAll) {
     if (StrategyName(s) == name) {
@@ -52,7 +61,8 @@ Result<ReduceSpec> ParseReduceSpec(const Node& value) {
   bool takes_key = spec.strategy == Strategy::kMerge || spec.strategy == Strategy::kMinimize ||
                    spec.strategy == Strategy::kMaximize || spec.strategy == Strategy::kSet;
   for (const Field& f : value.fields()) {
-    if (f.name == "strategy") continue;
+    if (f.name == "strategy")
+      continue;
     if (f.name == "key" && takes_key) {
       if (!f.value.is_array()) {
         return Status::InvalidArgument("reduce `key` must be an array of JSON pointers");

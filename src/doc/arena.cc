@@ -8,15 +8,18 @@
 namespace flow::doc {
 
 Arena::~Arena() {
-  for (Block& b : blocks_) std::free(b.data);
+  for (Block& b : blocks_)
+    std::free(b.data);
 }
 
 void* Arena::AllocateSlow(size_t n, size_t align) {
   // Large requests get a block of their own so the current block keeps its tail.
   size_t size = block_size_;
-  if (n + align > block_size_ / 4) size = n + align;
+  if (n + align > block_size_ / 4)
+    size = n + align;
   char* data = static_cast<char*>(std::malloc(size));
-  if (data == nullptr) throw std::bad_alloc();
+  if (data == nullptr)
+    throw std::bad_alloc();
   blocks_.push_back(Block{data, size});
   held_ += size;
   uintptr_t p = (reinterpret_cast<uintptr_t>(data) + (align - 1)) & ~(uintptr_t)(align - 1);
@@ -28,7 +31,8 @@ void* Arena::AllocateSlow(size_t n, size_t align) {
 }
 
 void Arena::Reset() {
-  if (blocks_.empty()) return;
+  if (blocks_.empty())
+    return;
   // Keep the first regular-sized block.
   size_t keep = blocks_.size();
   for (size_t i = 0; i < blocks_.size(); ++i) {

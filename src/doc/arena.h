@@ -33,13 +33,15 @@ class Arena {
 
   template <typename T>
   T* AllocateArray(size_t n) {
-    if (n == 0) return nullptr;
+    if (n == 0)
+      return nullptr;
     return static_cast<T*>(Allocate(sizeof(T) * n, alignof(T)));
   }
 
   /// Copies `s` into the arena; the view stays valid until Reset() or destruction.
   std::string_view CopyString(std::string_view s) {
-    if (s.empty()) return std::string_view();
+    if (s.empty())
+      return std::string_view();
     char* p = static_cast<char*>(Allocate(s.size(), 1));
     std::memcpy(p, s.data(), s.size());
     return std::string_view(p, s.size());

@@ -66,7 +66,8 @@ TEST_CASE("json: invalid input is an error naming the problem") {
 TEST_CASE("json: large documents parse") {
   std::string big = "[";
   for (int i = 0; i < 400000; ++i) {
-    if (i) big += ',';
+    if (i)
+      big += ',';
     big += R"({"id":)" + std::to_string(i) + R"(,"name":"a fairly long string value"})";
   }
   big += "]";

@@ -9,32 +9,45 @@ namespace flow::doc {
 
 std::string_view TypeName(Type t) {
   switch (t) {
-    case Type::kNull: return "null";
-    case Type::kBool: return "boolean";
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "boolean";
     case Type::kPosInt:
-    case Type::kNegInt: return "integer";
-    case Type::kDouble: return "number";
-    case Type::kString: return "string";
-    case Type::kArray: return "array";
-    case Type::kObject: return "object";
+    case Type::kNegInt:
+      return "integer";
+    case Type::kDouble:
+      return "number";
+    case Type::kString:
+      return "string";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
   }
   return "unknown";
 }
 
 const Node* Node::Find(std::string_view name) const {
-  if (type_ != Type::kObject) return nullptr;
+  if (type_ != Type::kObject)
+    return nullptr;
   const Field* lo = fields_;
   const Field* hi = fields_ + len_;
-  auto it = std::lower_bound(lo, hi, name, [](const Field& f, std::string_view n) { return f.name < n; });
-  if (it != hi && it->name == name) return &it->value;
+  auto it =
+      std::lower_bound(lo, hi, name, [](const Field& f, std::string_view n) { return f.name < n; });
+  if (it != hi && it->name == name)
+    return &it->value;
   return nullptr;
 }
 
-Node* Node::FindMutable(std::string_view name) { return const_cast<Node*>(Find(name)); }
+Node* Node::FindMutable(std::string_view name) {
+  return const_cast<Node*>(Find(name));
+}
 
 Node MakeArray(Arena& arena, std::span<const Node> items) {
   Node* out = arena.AllocateArray<Node>(items.size());
-  if (!items.empty()) std::memcpy(static_cast<void*>(out), items.data(), items.size() * sizeof(Node));
+  if (!items.empty())
+    std::memcpy(static_cast<void*>(out), items.data(), items.size() * sizeof(Node));
   return Node::Array(out, static_cast<uint32_t>(items.size()));
 }
 
@@ -44,21 +57,25 @@ Node MakeObject(Arena& arena, std::vector<Field>& fields) {
   // Keep the last of each run of equal names.
   size_t w = 0;
   for (size_t r = 0; r < fields.size(); ++r) {
-    if (r + 1 < fields.size() && fields[r + 1].name == fields[r].name) continue;
+    if (r + 1 < fields.size() && fields[r + 1].name == fields[r].name)
+      continue;
     fields[w++] = fields[r];
   }
   fields.resize(w);
   Field* out = arena.AllocateArray<Field>(w);
-  for (size_t i = 0; i < w; ++i) new (&out[i]) Field(fields[i]);
+  for (size_t i = 0; i < w; ++i)
+    new (&out[i]) Field(fields[i]);
   return Node::Object(out, static_cast<uint32_t>(w));
 }
 
 Node Clone(const Node& n, Arena& arena) {
   switch (n.type()) {
-    case Type::kString: return Node::String(arena, n.as_string());
+    case Type::kString:
+      return Node::String(arena, n.as_string());
     case Type::kArray: {
       Node* items = arena.AllocateArray<Node>(n.size());
-      for (uint32_t i = 0; i < n.size(); ++i) new (&items[i]) Node(Clone(n.items()[i], arena));
+      for (uint32_t i = 0; i < n.size(); ++i)
+        new (&items[i]) Node(Clone(n.items()[i], arena));
       return Node::Array(items, n.size());
     }
     case Type::kObject: {
@@ -69,16 +86,19 @@ Node Clone(const Node& n, Arena& arena) {
       }
       return Node::Object(fields, n.size());
     }
-    default: return n;
+    default:
+      return n;
   }
 }
 
 uint32_t TapeLength(const Node& n) {
   uint32_t len = 1;
   if (n.is_array()) {
-    for (const Node& c : n.items()) len += TapeLength(c);
+    for (const Node& c : n.items())
+      len += TapeLength(c);
   } else if (n.is_object()) {
-    for (const Field& f : n.fields()) len += TapeLength(f.value);
+    for (const Field& f : n.fields())
+      len += TapeLength(f.value);
   }
   return len;
 }

@@ -50,7 +50,8 @@ class Node {
     return n;
   }
   static Node Int(int64_t v) {
-    if (v >= 0) return PosInt(static_cast<uint64_t>(v));
+    if (v >= 0)
+      return PosInt(static_cast<uint64_t>(v));
     Node n(Type::kNegInt, 0);
     n.i_ = v;
     return n;
@@ -96,10 +97,14 @@ class Node {
   /// Any number as a double (integers are converted).
   double as_double() const {
     switch (type_) {
-      case Type::kPosInt: return static_cast<double>(u_);
-      case Type::kNegInt: return static_cast<double>(i_);
-      case Type::kDouble: return d_;
-      default: return 0;
+      case Type::kPosInt:
+        return static_cast<double>(u_);
+      case Type::kNegInt:
+        return static_cast<double>(i_);
+      case Type::kDouble:
+        return d_;
+      default:
+        return 0;
     }
   }
   std::string_view as_string() const { return std::string_view(s_, len_); }
@@ -137,8 +142,12 @@ struct Field {
   Node value;
 };
 
-inline std::span<const Field> Node::fields() const { return {fields_, len_}; }
-inline std::span<Field> Node::mutable_fields() { return {fields_, len_}; }
+inline std::span<const Field> Node::fields() const {
+  return {fields_, len_};
+}
+inline std::span<Field> Node::mutable_fields() {
+  return {fields_, len_};
+}
 
 /// Builds an array in `arena` from `items`.
 Node MakeArray(Arena& arena, std::span<const Node> items);

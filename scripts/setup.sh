@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# scripts/setup.sh: installs every system package flowctl builds and tests with (idempotent).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential g++ cmake meson ninja-build pkg-config python3 clang-format
+  libcli11-dev libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libuv1-dev libfmt-dev doctest-dev
+  zlib1g-dev libzstd-dev libcurl4-openssl-dev libssl-dev libpq-dev
+  sqlite3 gzip
+)
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO="sudo"
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
