@@ -61,6 +61,9 @@ class SqliteStmt {
  public:
   /// Prepares exactly one statement; InvalidArgument if `sql` holds more than one.
   static Result<SqliteStmt> Prepare(sqlite3* db, std::string_view sql);
+  /// Like Prepare, but a statement of only comments and whitespace prepares to an
+  /// empty SqliteStmt (handle() == nullptr) instead of an error.
+  static Result<SqliteStmt> PrepareAllowEmpty(sqlite3* db, std::string_view sql);
 
   SqliteStmt(SqliteStmt&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
   SqliteStmt& operator=(SqliteStmt&& other) noexcept;

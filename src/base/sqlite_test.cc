@@ -135,3 +135,23 @@ TEST_CASE("sqlite: open errors, files and moves") {
 
 }  // namespace
 }  // namespace flow
+
+namespace flow {
+namespace {
+
+TEST_CASE("sqlite: a comment-only statement prepares empty only when allowed") {
+  auto db = SqliteDb::Open(":memory:");
+  REQUIRE(db.ok());
+  CHECK_FALSE(SqliteStmt::Prepare(db->handle(), "/* only a comment */ ;").ok());
+  auto empty = SqliteStmt::PrepareAllowEmpty(db->handle(), "/* only a comment */ ;");
+  REQUIRE(empty.ok());
+  CHECK(empty->handle() == nullptr);
+  auto real = SqliteStmt::PrepareAllowEmpty(db->handle(), "-- hi\nSELECT 1;");
+  REQUIRE(real.ok());
+  CHECK(real->handle() != nullptr);
+  CHECK_FALSE(SqliteStmt::PrepareAllowEmpty(db->handle(), "SELECT 1; SELECT 2;").ok());
+  CHECK_FALSE(SqliteStmt::PrepareAllowEmpty(db->handle(), "SELEKT 1;").ok());
+}
+
+}  // namespace
+}  // namespace flow
