@@ -6,9 +6,18 @@
 
 namespace flow::cli {
 
+void RegisterCheck(CLI::App& app, Context& ctx);
+void RegisterRawBundle(CLI::App& app, Context& ctx);
+void RegisterRawCombine(CLI::App& app, Context& ctx);
+void RegisterRawValidate(CLI::App& app, Context& ctx);
+void RegisterTest(CLI::App& app, Context& ctx);
+
 void RegisterCommands(CLI::App& app, Context& ctx) {
-  (void)app;
-  (void)ctx;
+  RegisterCheck(app, ctx);
+  RegisterRawBundle(app, ctx);
+  RegisterRawCombine(app, ctx);
+  RegisterRawValidate(app, ctx);
+  RegisterTest(app, ctx);
 }
 
 }  // namespace flow::cli

@@ -30,14 +30,40 @@ TEST_CASE("json: numbers round-trip exactly") {
   CHECK(RoundTrip("1.0") == "1.0");
   CHECK(RoundTrip("0.1") == "0.1");
   CHECK(RoundTrip("-98.1") == "-98.1");
-  CHECK(RoundTrip("1.7976931348623157e308") == "1.7976931348623157e+308");
+  CHECK(RoundTrip("1.7976931348623157e308") == "1.7976931348623157e308");
   CHECK(RoundTrip("5e-324") == "5e-324");
-  CHECK(RoundTrip("1e21") == "1e+21");
+  CHECK(RoundTrip("1e21") == "1e21");
   Arena arena;
   Parser p;
   CHECK(p.Parse("12", arena)->type() == Type::kPosInt);
   CHECK(p.Parse("-12", arena)->type() == Type::kNegInt);
   CHECK(p.Parse("12.5", arena)->type() == Type::kDouble);
+}
+
+TEST_CASE("json: doubles are laid out as serde_json (ryu) prints them") {
+  // Fixed notation for 1e-7 < |d| < 1e21, integral values with ".0", else d.ddde[-]x.
+  CHECK(RoundTrip("1e20") == "100000000000000000000.0");
+  CHECK(RoundTrip("1.2345678901234568e20") == "123456789012345680000.0");
+  CHECK(RoundTrip("1.2345678901234568e21") == "1.2345678901234568e21");
+  CHECK(RoundTrip("1e16") == "10000000000000000.0");
+  // Integers beyond 64 bits are read as doubles, as serde_json reads them.
+  CHECK(RoundTrip("18446744073709551616") == "18446744073709552000.0");
+  CHECK(RoundTrip("-9223372036854775809") == "-9223372036854776000.0");
+  CHECK(RoundTrip(R"({"big":[123456789012345678901234567890,"123456789012345678901234567890"],)"
+                  R"("n":-9223372036854775808,"u":18446744073709551615})") ==
+        R"({"big":[1.2345678901234568e29,"123456789012345678901234567890"],)"
+        R"("n":-9223372036854775808,"u":18446744073709551615})");
+  CHECK(RoundTrip("12.5") == "12.5");
+  CHECK(RoundTrip("0.001234") == "0.001234");
+  CHECK(RoundTrip("0.000001") == "0.000001");
+  CHECK(RoundTrip("2.5e-5") == "0.000025");
+  CHECK(RoundTrip("1e-7") == "1e-7");
+  CHECK(RoundTrip("1.5e-7") == "1.5e-7");
+  CHECK(RoundTrip("-1.5e300") == "-1.5e300");
+  CHECK(RoundTrip("-0.0") == "-0.0");
+  CHECK(RoundTrip("0.0") == "0.0");
+  CHECK(RoundTrip("-0") == "0");
+  CHECK(RoundTrip("[1E2, 1e+2, 100.0]") == "[100.0,100.0,100.0]");
 }
 
 TEST_CASE("json: strings escape control characters and keep UTF-8") {

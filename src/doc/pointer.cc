@@ -8,11 +8,14 @@ namespace flow::doc {
 namespace {
 
 std::optional<uint32_t> ParseIndex(std::string_view s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  if (s.size() > 1 && s[0] == '0') return std::nullopt;
+  if (s.empty() || s.size() > 9)
+    return std::nullopt;
+  if (s.size() > 1 && s[0] == '0')
+    return std::nullopt;
   uint32_t v = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9')
+      return std::nullopt;
     v = v * 10 + static_cast<uint32_t>(c - '0');
   }
   return v;
@@ -37,7 +40,8 @@ std::string EscapeToken(std::string_view token) {
 
 Result<Pointer> Pointer::Parse(std::string_view text) {
   Pointer p;
-  if (text.empty()) return p;
+  if (text.empty())
+    return p;
   if (text[0] != '/') {
     return Status::InvalidArgument("{} is not a valid JSON pointer (missing leading '/' slash)",
                                    text);
@@ -63,7 +67,8 @@ Result<Pointer> Pointer::Parse(std::string_view text) {
       }
     }
     p.Push(tok);
-    if (end == std::string_view::npos) break;
+    if (end == std::string_view::npos)
+      break;
     pos = end + 1;
   }
   return p;
@@ -82,9 +87,11 @@ const Node* Pointer::Query(const Node& doc) const {
   for (const Token& t : tokens_) {
     if (cur->is_object()) {
       cur = cur->Find(t.property);
-      if (cur == nullptr) return nullptr;
+      if (cur == nullptr)
+        return nullptr;
     } else if (cur->is_array()) {
-      if (!t.index || *t.index >= cur->size()) return nullptr;
+      if (!t.index || *t.index >= cur->size())
+        return nullptr;
       cur = &cur->items()[*t.index];
     } else {
       return nullptr;
@@ -96,7 +103,12 @@ const Node* Pointer::Query(const Node& doc) const {
 Node* Pointer::Create(Node& doc, Arena& arena) const {
   Node* cur = &doc;
   for (const Token& t : tokens_) {
-    if (cur->is_array() && (t.index || t.next_item)) {
+    bool item_token = t.index.has_value() || t.next_item;
+    if (cur->is_null())
+      *cur = item_token ? Node::Array(nullptr, 0) : Node::Object(nullptr, 0);
+    if (cur->is_array()) {
+      if (!item_token)
+        return nullptr;  // a property of an array
       uint32_t idx = t.next_item ? cur->size() : *t.index;
       if (idx >= cur->size()) {
         uint32_t n = idx + 1;
@@ -109,7 +121,8 @@ Node* Pointer::Create(Node& doc, Arena& arena) const {
       cur = &cur->mutable_items()[idx];
       continue;
     }
-    if (!cur->is_object()) *cur = Node::Object(nullptr, 0);
+    if (!cur->is_object())
+      return nullptr;  // a child of a scalar
     Node* found = cur->FindMutable(t.property);
     if (found == nullptr) {
       // Insert the property in sorted position.

@@ -39,9 +39,11 @@ class Pointer {
 
   /// The node at this pointer in `doc`, or nullptr if it does not exist.
   const Node* Query(const Node& doc) const;
-  /// The node at this pointer, creating missing objects (and "-" or index-past-end array
-  /// items, padding with null) on the way. A scalar in the way is replaced by an object.
-  /// Containers along the path are re-allocated in `arena`.
+  /// The node at this pointer, created (as null) if missing, as Flow's `create_value`:
+  /// a null on the way becomes an object for a property token or an array for an index
+  /// or "-"; arrays grow to an index, padding with null, and "-" appends. Returns nullptr
+  /// if the document conflicts with the pointer (a child of a boolean, number or string,
+  /// or a property of an array). Containers that grow are re-allocated in `arena`.
   Node* Create(Node& doc, Arena& arena) const;
 
   /// The escaped text form ("/a~1b/0").

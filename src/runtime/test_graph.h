@@ -57,7 +57,9 @@ class TestGraph {
   void CompletedIngest(const std::string& collection, const Clock& write);
   /// `task` read through `read` and its outputs are now written through `write`.
   void CompletedRead(const std::string& task, const Clock& read, const Clock& write);
-  /// Advances synthetic time; FailedPrecondition if that skips past a pending read.
+  /// Drops every pending read (after a failed test case).
+  void ClearPending() { pending_.clear(); }
+  /// Advances synthetic time; Internal if that skips past a pending read.
   Status Advance(TestTime delta);
 
  private:

@@ -157,13 +157,12 @@ Status SqliteDerivation::Prepare() {
       return Status::Internal("transform {} of {} has no resolved source", tf.name, derived_.name);
     }
     for (const catalog::SqlStatement& st : tf.statements) {
-      Lambda l;
       Result<SqliteStmt> stmt = SqliteStmt::PrepareAllowEmpty(db_.handle(), st.sql);
       if (!stmt.ok()) {
         return std::move(stmt).take_status().Annotatef("lambda block of transform {} is invalid",
                                                        tf.name);
       }
-      l.stmt = std::move(stmt).value();
+      Lambda l{std::move(stmt).value(), {}, false, {}};
       for (const catalog::SqlStatement::Param& p : st.params) {
         const catalog::Projection* proj = source->FindProjection(p.field);
         if (proj == nullptr) {

@@ -1,0 +1,4 @@
+-- Copies each order.
+SELECT
+  $id,
+  $total AS total;
