@@ -23,13 +23,19 @@ constexpr std::string_view kTruncationPtr = "/_meta/flow_truncated";
 
 void FillInference(Projection* p, const Shape* shape, Exists exists) {
   p->exists = exists;
-  if (shape == nullptr) return;
+  if (shape == nullptr)
+    return;
   p->types = shape->types;
-  if (shape->default_value) p->default_value = *shape->default_value;
-  if (shape->format) p->format = *shape->format;
-  if (shape->content_encoding) p->content_encoding = *shape->content_encoding;
-  if (shape->title) p->title = *shape->title;
-  if (shape->description) p->description = *shape->description;
+  if (shape->default_value)
+    p->default_value = *shape->default_value;
+  if (shape->format)
+    p->format = *shape->format;
+  if (shape->content_encoding)
+    p->content_encoding = *shape->content_encoding;
+  if (shape->title)
+    p->title = *shape->title;
+  if (shape->description)
+    p->description = *shape->description;
 }
 
 Projection Synthetic(std::string_view field, std::string_view ptr, Projection::Kind kind) {
@@ -52,7 +58,8 @@ Projection Synthetic(std::string_view field, std::string_view ptr, Projection::K
 
 std::optional<BuiltSchema> Builder::BuildSchema(const SchemaRef& ref, const SchemaRef* write) {
   std::optional<BuiltSchema> built = schemas_.Build(ref, write);
-  if (!built) return std::nullopt;
+  if (!built)
+    return std::nullopt;
   if (built->shape->types != doc::schema::kTypeObject) {
     Error(ref.scope, "collection schema " + built->uri + " must have type 'object'");
     return std::nullopt;
@@ -73,16 +80,21 @@ std::optional<BuiltSchema> Builder::BuildSchema(const SchemaRef& ref, const Sche
 
 std::optional<std::string> Builder::WalkPtr(const Collection& c, std::string_view ptr, bool is_key,
                                             bool with_write) const {
-  if (auto err = CheckPointer(ptr)) return err;
+  if (auto err = CheckPointer(ptr))
+    return err;
   auto pointer = doc::Pointer::Parse(ptr);
-  if (!pointer.ok()) return std::string(pointer.status().message());
+  if (!pointer.ok())
+    return std::string(pointer.status().message());
   auto [shape, exists] = c.read_shape->Locate(*pointer);
   const std::string& uri = c.read_schema_uri;
-  if (exists == Exists::kImplicit) return "location " + std::string(ptr) + " is unknown in schema " + uri;
+  if (exists == Exists::kImplicit)
+    return "location " + std::string(ptr) + " is unknown in schema " + uri;
   if (exists == Exists::kCannot) {
-    return "location " + std::string(ptr) + " is prohibited from ever existing by the schema " + uri;
+    return "location " + std::string(ptr) + " is prohibited from ever existing by the schema " +
+           uri;
   }
-  if (!is_key) return std::nullopt;
+  if (!is_key)
+    return std::nullopt;
   if (!KeyableTypes(shape->types)) {
     return "location " + std::string(ptr) + " accepts " + doc::schema::TypeSetString(shape->types) +
            " in schema " + uri +
@@ -102,7 +114,8 @@ std::optional<std::string> Builder::WalkPtr(const Collection& c, std::string_vie
       return "location " + std::string(ptr) + " is unknown in schema " + wuri;
     }
     if (wexists == Exists::kCannot) {
-      return "location " + std::string(ptr) + " is prohibited from ever existing by the schema " + wuri;
+      return "location " + std::string(ptr) + " is prohibited from ever existing by the schema " +
+             wuri;
     }
     auto strip = [](doc::schema::TypeSet t) {
       return static_cast<doc::schema::TypeSet>(t & ~doc::schema::kTypeNull);
@@ -139,8 +152,10 @@ void Builder::BuildCollection(Collection& c) {
   const SchemaRef& write_ref = single ? *c.schema : *c.write_schema;
   std::optional<BuiltSchema> write = BuildSchema(write_ref, nullptr);
   std::optional<BuiltSchema> read;
-  if (pair) read = BuildSchema(*c.read_schema, &*c.write_schema);
-  if (!write || (pair && !read)) return;
+  if (pair)
+    read = BuildSchema(*c.read_schema, &*c.write_schema);
+  if (!write || (pair && !read))
+    return;
 
   c.write_validator_schema = write->schema;
   c.write_shape = write->shape;
@@ -160,10 +175,12 @@ void Builder::BuildCollection(Collection& c) {
   BuildProjections(c);
   for (const std::string& k : c.key) {
     auto ptr = doc::Pointer::Parse(k);
-    if (!ptr.ok()) continue;
+    if (!ptr.ok())
+      continue;
     const Projection* p = nullptr;
     for (const Projection& q : c.projections) {
-      if (q.ptr == k && q.kind == Projection::Kind::kLocation) p = &q;
+      if (q.ptr == k && q.kind == Projection::Kind::kLocation)
+        p = &q;
     }
     if (p != nullptr && p->default_value) {
       c.key_extractors.emplace_back(*ptr, *p->default_value);
@@ -171,7 +188,8 @@ void Builder::BuildCollection(Collection& c) {
       c.key_extractors.emplace_back(*ptr);
     }
   }
-  if (key_ok) built_.insert(&c);
+  if (key_ok)
+    built_.insert(&c);
 }
 
 void Builder::BuildProjections(Collection& c) {
@@ -179,11 +197,13 @@ void Builder::BuildProjections(Collection& c) {
   // Explicit fields may not collide under collation (this keeps partitions distinct).
   {
     std::vector<std::pair<std::string, const ProjectionSpec*>> keyed;
-    for (const ProjectionSpec& p : c.projection_specs) keyed.emplace_back(CollationKey(p.field), &p);
+    for (const ProjectionSpec& p : c.projection_specs)
+      keyed.emplace_back(CollationKey(p.field), &p);
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < keyed.size(); ++i) {
-      if (keyed[i].first != keyed[i - 1].first) continue;
+      if (keyed[i].first != keyed[i - 1].first)
+        continue;
       Error(keyed[i].second->scope,
             "projection " + keyed[i].second->field + " collides with projection " +
                 keyed[i - 1].second->field + ", defined at " + keyed[i - 1].second->scope.Where(),
@@ -195,7 +215,8 @@ void Builder::BuildProjections(Collection& c) {
   bool saw_root = false, saw_uuid_timestamp = false;
   for (const ProjectionSpec& ps : c.projection_specs) {
     if (ps.partition) {
-      if (auto err = CheckName(ps.field, NameKind::kToken, "partition")) Error(ps.scope, *err, true);
+      if (auto err = CheckName(ps.field, NameKind::kToken, "partition"))
+        Error(ps.scope, *err, true);
     } else if (auto err = CheckName(ps.field, NameKind::kField, "projection")) {
       Error(ps.scope, *err, true);
     }
@@ -237,7 +258,8 @@ void Builder::BuildProjections(Collection& c) {
   }
   specs.push_back(Synthetic(kFlowTruncated, kTruncationPtr, Projection::Kind::kTruncated));
   for (const std::string& k : c.key) {
-    if (k.empty() || k[0] != '/' || CheckPointer(k)) continue;
+    if (k.empty() || k[0] != '/' || CheckPointer(k))
+      continue;
     Projection p;
     p.field = k.substr(1);
     p.ptr = k;
@@ -249,9 +271,11 @@ void Builder::BuildProjections(Collection& c) {
     specs.push_back(std::move(p));
   }
   for (const Shape::Location& loc : c.read_shape->Locations()) {
-    if (loc.pattern || loc.pointer.empty() || loc.pointer.back() == '/') continue;
+    if (loc.pattern || loc.pointer.empty() || loc.pointer.back() == '/')
+      continue;
     std::string field = loc.pointer.substr(1);
-    if (field == kFlowDocument) continue;
+    if (field == kFlowDocument)
+      continue;
     Projection p;
     p.field = std::move(field);
     p.ptr = loc.pointer;
@@ -273,11 +297,15 @@ void Builder::BuildProjections(Collection& c) {
   std::vector<Projection> out;
   out.reserve(specs.size());
   for (Projection& p : specs) {
-    if (!out.empty() && out.back().field == p.field) continue;
-    if (p.scope.resource == nullptr) p.scope = c.scope;
-    if (auto ptr = doc::Pointer::Parse(p.ptr); ptr.ok()) p.pointer = std::move(*ptr);
+    if (!out.empty() && out.back().field == p.field)
+      continue;
+    if (p.scope.resource == nullptr)
+      p.scope = c.scope;
+    if (auto ptr = doc::Pointer::Parse(p.ptr); ptr.ok())
+      p.pointer = std::move(*ptr);
     p.param = CanonicalParamEncoding(p.field);
-    if (p.is_partition) c.partition_fields.push_back(p.field);
+    if (p.is_partition)
+      c.partition_fields.push_back(p.field);
     out.push_back(std::move(p));
   }
   c.projections = std::move(out);
@@ -289,21 +317,23 @@ void Builder::WalkSelector(const Collection& c, const PartitionSelector& sel) {
     for (const PartitionSelector::Field& f : include ? sel.include : sel.exclude) {
       const Projection* p = c.FindProjection(f.name);
       if (p == nullptr) {
-        Error(f.scope, category + " projection " + f.name + " does not exist in collection " + c.name,
-              true);
+        Error(f.scope,
+              category + " projection " + f.name + " does not exist in collection " + c.name, true);
         continue;
       }
       if (!p->is_partition) {
-        Error(f.scope,
-              category + " projection " + f.name + " of collection " + c.name + " is not a partition",
-              true);
+        Error(
+            f.scope,
+            category + " projection " + f.name + " of collection " + c.name + " is not a partition",
+            true);
       }
       for (size_t i = 0; i < f.values.size(); ++i) {
         const doc::Node& v = f.values[i];
         if ((doc::schema::TypeOfNode(v) & p->types) == 0) {
           Error(f.scope.Push(i), category + " partition selector field " + f.name + " value " +
-                                    doc::ToJson(v) + " is incompatible with the projections type, " +
-                                    doc::schema::TypeSetString(p->types));
+                                     doc::ToJson(v) +
+                                     " is incompatible with the projections type, " +
+                                     doc::schema::TypeSetString(p->types));
         }
         if (v.is_string() && v.as_string().empty()) {
           Error(f.scope.Push(i),
@@ -316,7 +346,8 @@ void Builder::WalkSelector(const Collection& c, const PartitionSelector& sel) {
 
 const Collection* Builder::WalkReference(const Scope& at, const std::string& this_entity,
                                          const std::string& name) {
-  if (const Collection* c = cat_->FindCollection(name)) return c;
+  if (const Collection* c = cat_->FindCollection(name))
+    return c;
   const Collection* best = nullptr;
   size_t best_d = SIZE_MAX;
   for (const Collection& c : cat_->collections) {
@@ -327,7 +358,8 @@ const Collection* Builder::WalkReference(const Scope& at, const std::string& thi
     }
   }
   std::string msg = "collection " + name + ", referenced by " + this_entity + ", is not defined";
-  if (best != nullptr) msg += "; did you mean " + best->name + " defined at " + best->scope.Where() + " ?";
+  if (best != nullptr)
+    msg += "; did you mean " + best->name + " defined at " + best->scope.Where() + " ?";
   Error(at, std::move(msg));
   return nullptr;
 }

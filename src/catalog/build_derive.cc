@@ -16,16 +16,20 @@ namespace {
 std::string TypesList(const std::vector<std::string_view>& types) {
   std::string out = "[";
   for (size_t i = 0; i < types.size(); ++i) {
-    if (i > 0) out += ", ";
+    if (i > 0)
+      out += ", ";
     out += types[i];
   }
   return out + "]";
 }
 
 std::string_view Capitalized(std::string_view t) {
-  if (t == "boolean") return "Boolean";
-  if (t == "integer") return "Integer";
-  if (t == "string") return "String";
+  if (t == "boolean")
+    return "Boolean";
+  if (t == "integer")
+    return "Integer";
+  if (t == "string")
+    return "String";
   return t;
 }
 
@@ -52,17 +56,22 @@ uint32_t FirstToken(std::string_view sql) {
 // message names one ("no such table: t"), else the statement's first token.
 uint32_t ErrorOffset(sqlite3* db, std::string_view sql) {
   int off = sqlite3_error_offset(db);
-  if (off >= 0) return static_cast<uint32_t>(off);
+  if (off >= 0)
+    return static_cast<uint32_t>(off);
   std::string_view msg = sqlite3_errmsg(db);
   for (std::string_view prefix : {"no such table: ", "no such column: ", "no such function: "}) {
-    if (msg.substr(0, prefix.size()) != prefix) continue;
+    if (msg.substr(0, prefix.size()) != prefix)
+      continue;
     std::string_view name = msg.substr(prefix.size());
-    if (size_t dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
-    for (size_t pos = sql.find(name); pos != std::string_view::npos; pos = sql.find(name, pos + 1)) {
+    if (size_t dot = name.rfind('.'); dot != std::string_view::npos)
+      name = name.substr(dot + 1);
+    for (size_t pos = sql.find(name); pos != std::string_view::npos;
+         pos = sql.find(name, pos + 1)) {
       auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
       bool starts = pos == 0 || !word(sql[pos - 1]);
       bool ends = pos + name.size() >= sql.size() || !word(sql[pos + name.size()]);
-      if (starts && ends) return static_cast<uint32_t>(pos);
+      if (starts && ends)
+        return static_cast<uint32_t>(pos);
     }
   }
   return FirstToken(sql);
@@ -92,7 +101,8 @@ constexpr std::string_view kBootstrap =
 void Builder::BuildDerivation(Collection& c) {
   Derivation& d = *c.derive;
   size_t errors_before = cat_->diagnostics.error_count();
-  Scope transforms_scope = d.scope.Push(d.using_ == DeriveUsing::kLegacy ? "transform" : "transforms");
+  Scope transforms_scope =
+      d.scope.Push(d.using_ == DeriveUsing::kLegacy ? "transform" : "transforms");
 
   struct Inferred {
     size_t index;
@@ -121,13 +131,15 @@ void Builder::BuildDerivation(Collection& c) {
       sources_ok = false;
       continue;
     }
-    if (!t.partitions.empty()) WalkSelector(*src, t.partitions);
+    if (!t.partitions.empty())
+      WalkSelector(*src, t.partitions);
 
     const std::vector<std::string>* key = nullptr;
     switch (t.shuffle) {
       case ShuffleKind::kKey: {
         Scope ks = t.shuffle_scope.Push("key");
-        if (t.shuffle_key.empty()) Error(ks, "transform " + t.name + " shuffle key cannot be empty");
+        if (t.shuffle_key.empty())
+          Error(ks, "transform " + t.name + " shuffle key cannot be empty");
         for (size_t k = 0; k < t.shuffle_key.size(); ++k) {
           if (auto err = WalkPtr(*src, t.shuffle_key[k], /*is_key=*/true, /*with_write=*/false)) {
             Error(ks.Push(k), *err);
@@ -141,26 +153,31 @@ void Builder::BuildDerivation(Collection& c) {
         key = &t.shuffle_key;
         if (d.using_ != DeriveUsing::kLegacy) {
           std::string k;
-          for (size_t j = 0; j < src->key.size(); ++j) k += (j ? ", " : "") + src->key[j];
-          Warning(t.scope,
-                  "transform " + t.name +
-                      " is missing `shuffle`, which is now a required field; defaulting to the key of " +
-                      src->name + " [" + k + "]. If you're unsure of what shuffle to use, try `shuffle: any`");
+          for (size_t j = 0; j < src->key.size(); ++j)
+            k += (j ? ", " : "") + src->key[j];
+          Warning(t.scope, "transform " + t.name +
+                               " is missing `shuffle`, which is now a required field; defaulting "
+                               "to the key of " +
+                               src->name + " [" + k +
+                               "]. If you're unsure of what shuffle to use, try `shuffle: any`");
         }
         break;
       case ShuffleKind::kAny:
-      case ShuffleKind::kLambda: break;
+      case ShuffleKind::kLambda:
+        break;
     }
     if (key != nullptr) {
       Inferred inf{i, {}};
       for (const std::string& ptr : *key) {
         auto p = doc::Pointer::Parse(ptr);
-        if (!p.ok()) continue;
+        if (!p.ok())
+          continue;
         auto [shape, exists] = src->read_shape->Locate(*p);
         inf.types.push_back(ShuffleTypeName(shape->types));
         const Projection* proj = nullptr;
         for (const Projection& q : src->projections) {
-          if (q.ptr == ptr && q.kind == Projection::Kind::kLocation) proj = &q;
+          if (q.ptr == ptr && q.kind == Projection::Kind::kLocation)
+            proj = &q;
         }
         if (proj != nullptr && proj->default_value) {
           t.shuffle_extractors.emplace_back(*p, *proj->default_value);
@@ -168,22 +185,25 @@ void Builder::BuildDerivation(Collection& c) {
           t.shuffle_extractors.emplace_back(*p);
         }
       }
-      if (!inf.types.empty()) inferred.push_back(std::move(inf));
+      if (!inf.types.empty())
+        inferred.push_back(std::move(inf));
     }
   }
 
   // Transform names are unique under collation.
   {
     std::vector<std::pair<std::string, size_t>> keyed;
-    for (size_t i = 0; i < d.transforms.size(); ++i) keyed.emplace_back(CollationKey(d.transforms[i].name), i);
+    for (size_t i = 0; i < d.transforms.size(); ++i)
+      keyed.emplace_back(CollationKey(d.transforms[i].name), i);
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < keyed.size(); ++i) {
-      if (keyed[i].first != keyed[i - 1].first) continue;
+      if (keyed[i].first != keyed[i - 1].first)
+        continue;
       const Transform& l = d.transforms[keyed[i - 1].second];
       const Transform& r = d.transforms[keyed[i].second];
-      Error(r.scope, "transform " + r.name + " collides with transform " + l.name + ", defined at " +
-                         l.scope.Where());
+      Error(r.scope, "transform " + r.name + " collides with transform " + l.name +
+                         ", defined at " + l.scope.Where());
     }
   }
 
@@ -191,7 +211,8 @@ void Builder::BuildDerivation(Collection& c) {
   if (d.using_ != DeriveUsing::kLegacy) {
     if (!d.shuffle_key_types.empty()) {
       std::vector<std::string_view> given;
-      for (const std::string& t : d.shuffle_key_types) given.push_back(Capitalized(t));
+      for (const std::string& t : d.shuffle_key_types)
+        given.push_back(Capitalized(t));
       for (const Inferred& inf : inferred) {
         if (inf.types != given) {
           Error(transforms_scope.Push(inf.index),
@@ -231,7 +252,8 @@ void Builder::ValidateSqlite(Collection& c) {
   Derivation& d = *c.derive;
   auto db = SqliteDb::Open(":memory:");
   if (!db.ok()) {
-    Error(d.scope, "failed to open a scratch SQLite database: " + std::string(db.status().message()));
+    Error(d.scope,
+          "failed to open a scratch SQLite database: " + std::string(db.status().message()));
     return;
   }
   sqlite3* h = db->handle();
@@ -267,7 +289,8 @@ void Builder::ValidateSqlite(Collection& c) {
   for (size_t i = 0; i < d.migrations.size(); ++i) {
     const Content& m = d.migrations[i];
     d.migration_statements.emplace_back();
-    if (!m.ok) return;
+    if (!m.ok)
+      return;
     if (!m.is_text()) {
       Error(m.scope, "migration at index " + std::to_string(i) + " must be a SQL block");
       return;
@@ -275,8 +298,9 @@ void Builder::ValidateSqlite(Collection& c) {
     std::vector<SqlPiece> pieces;
     SqlSplitError err;
     if (!SplitSqlBlock(m.text(), &pieces, &err)) {
-      ErrorAt(m, err.offset, "failed to apply database migration at index " + std::to_string(i) +
-                                 ": " + err.message);
+      ErrorAt(
+          m, err.offset,
+          "failed to apply database migration at index " + std::to_string(i) + ": " + err.message);
       return;
     }
     for (const SqlPiece& piece : pieces) {
@@ -286,7 +310,8 @@ void Builder::ValidateSqlite(Collection& c) {
       if (rc == SQLITE_OK && stmt != nullptr) {
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         }
-        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+        if (rc == SQLITE_DONE)
+          rc = SQLITE_OK;
       }
       if (rc != SQLITE_OK) {
         uint32_t off = ErrorOffset(h, piece.text);
@@ -294,23 +319,27 @@ void Builder::ValidateSqlite(Collection& c) {
                                              "(an unbounded recursive query?)"
                                            : sqlite_error(rc);
         sqlite3_finalize(stmt);
-        ErrorAt(m, piece.offset + off, "failed to apply database migration at index " + std::to_string(i) + ": " + msg);
+        ErrorAt(m, piece.offset + off,
+                "failed to apply database migration at index " + std::to_string(i) + ": " + msg);
         return;
       }
       sqlite3_finalize(stmt);
-      d.migration_statements.back().push_back(SqlStatement{std::string(piece.text), piece.offset, {}, false});
+      d.migration_statements.back().push_back(
+          SqlStatement{std::string(piece.text), piece.offset, {}, false});
     }
   }
 
   for (Transform& t : d.transforms) {
-    if (t.disable || t.source_collection == nullptr) continue;
+    if (t.disable || t.source_collection == nullptr)
+      continue;
     if (!t.lambda) {
-      Error(t.scope, "transform " + t.name + " is missing `lambda`, which SQLite derivations require",
-            true);
+      Error(t.scope,
+            "transform " + t.name + " is missing `lambda`, which SQLite derivations require", true);
       continue;
     }
     const Content& l = *t.lambda;
-    if (!l.ok) continue;
+    if (!l.ok)
+      continue;
     if (!l.is_text()) {
       Error(l.scope, "lambda of transform " + t.name + " must be a SQL block");
       continue;
@@ -346,7 +375,8 @@ void Builder::ValidateSqlite(Collection& c) {
             ErrorAt(l, piece.offset + FirstToken(piece.text),
                     "lambda of transform " + t.name + ": parameter ?" + std::to_string(i) +
                         " is anonymous; name a projection of " + t.source + " instead, like " +
-                        (fields.empty() ? std::string("$field") : std::string(fields.front().encoding)));
+                        (fields.empty() ? std::string("$field")
+                                        : std::string(fields.front().encoding)));
             continue;
           }
           auto resolved = ResolveParam(name, fields);
@@ -355,7 +385,8 @@ void Builder::ValidateSqlite(Collection& c) {
                     "lambda of transform " + t.name + ": " + *e);
             continue;
           }
-          st.params.push_back(SqlStatement::Param{i, name, std::string(fields[std::get<size_t>(resolved)].field)});
+          st.params.push_back(
+              SqlStatement::Param{i, name, std::string(fields[std::get<size_t>(resolved)].field)});
         }
         st.read_only = sqlite3_stmt_readonly(raw) != 0;
         sqlite3_finalize(raw);

@@ -32,7 +32,8 @@ void Builder::ErrorAt(const Content& c, uint32_t offset, std::string message) {
 
 Mark Builder::MarkInContent(const Content& c, uint32_t offset) {
   const Resource* r = c.scope.resource;
-  if (r == nullptr) return Mark{};
+  if (r == nullptr)
+    return Mark{};
   std::string_view text = c.text();
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
   // Line and column of `offset` within the value.
@@ -44,10 +45,12 @@ Mark Builder::MarkInContent(const Content& c, uint32_t offset) {
     }
   }
   uint32_t col_in_value = offset - line_start;
-  if (c.from_file()) return Mark{line_in_value + 1, col_in_value + 1, offset};
+  if (c.from_file())
+    return Mark{line_in_value + 1, col_in_value + 1, offset};
 
   const SourceMap::Entry* e = r->marks().Find(c.scope.pointer);
-  if (e == nullptr || !e->value.known()) return r->marks().ValueMark(c.scope.pointer);
+  if (e == nullptr || !e->value.known())
+    return r->marks().ValueMark(c.scope.pointer);
   Mark m = e->value;
   switch (e->style) {
     case ScalarStyle::kLiteral:
@@ -62,16 +65,19 @@ Mark Builder::MarkInContent(const Content& c, uint32_t offset) {
           indent = static_cast<uint32_t>(n);
           break;
         }
-        if (l > r->text.size()) break;
+        if (l > r->text.size())
+          break;
       }
       return Mark{first + line_in_value, indent + col_in_value + 1, 0};
     }
     case ScalarStyle::kSingleQuoted:
     case ScalarStyle::kDoubleQuoted:
-      if (line_in_value == 0) return Mark{m.line, m.column + 1 + col_in_value, 0};
+      if (line_in_value == 0)
+        return Mark{m.line, m.column + 1 + col_in_value, 0};
       return Mark{m.line + line_in_value, 1, 0};
     default:
-      if (line_in_value == 0) return Mark{m.line, m.column + col_in_value, 0};
+      if (line_in_value == 0)
+        return Mark{m.line, m.column + col_in_value, 0};
       return Mark{m.line + line_in_value, 1, 0};
   }
 }
@@ -85,9 +91,12 @@ bool KeyableTypes(doc::schema::TypeSet types) {
 std::string_view ShuffleTypeName(doc::schema::TypeSet types) {
   using namespace doc::schema;
   TypeSet t = types & static_cast<TypeSet>(~kTypeNull);
-  if (t == kTypeBoolean) return "Boolean";
-  if (t == kTypeInteger) return "Integer";
-  if (t == kTypeString) return "String";
+  if (t == kTypeBoolean)
+    return "Boolean";
+  if (t == kTypeInteger)
+    return "Integer";
+  if (t == kTypeString)
+    return "String";
   return "InvalidShuffleType";
 }
 
@@ -106,20 +115,26 @@ void Builder::SortAndCheckNames() {
     uint32_t order = scope.resource ? scope.resource->order : 0;
     all.push_back(Named{CollationKey(name), order, seq++, entity, name, &scope});
   };
-  for (const Collection& c : cat_->collections) add("collection", c.name, c.scope);
-  for (const Capture& c : cat_->captures) add("capture", c.name, c.scope);
-  for (const Materialization& m : cat_->materializations) add("materialization", m.name, m.scope);
-  for (const Test& t : cat_->tests) add("test", t.name, t.scope);
+  for (const Collection& c : cat_->collections)
+    add("collection", c.name, c.scope);
+  for (const Capture& c : cat_->captures)
+    add("capture", c.name, c.scope);
+  for (const Materialization& m : cat_->materializations)
+    add("materialization", m.name, m.scope);
+  for (const Test& t : cat_->tests)
+    add("test", t.name, t.scope);
   std::sort(all.begin(), all.end(), [](const Named& a, const Named& b) {
     return std::tie(a.key, a.order, a.seq) < std::tie(b.key, b.order, b.seq);
   });
   for (size_t i = 1; i < all.size(); ++i) {
     const Named& l = all[i - 1];
     const Named& r = all[i];
-    if (l.key != r.key) continue;
+    if (l.key != r.key)
+      continue;
     Error(*r.scope,
           std::string(r.entity) + " " + std::string(r.name) + " collides with " +
-              std::string(l.entity) + " " + std::string(l.name) + ", defined at " + l.scope->Where(),
+              std::string(l.entity) + " " + std::string(l.name) + ", defined at " +
+              l.scope->Where(),
           /*at_key=*/true);
   }
 
@@ -132,18 +147,23 @@ void Builder::SortAndCheckNames() {
     return t.steps.empty() ? t.scope.Url() : t.steps.front().scope.Url();
   };
   std::vector<std::pair<std::string, size_t>> keys;
-  for (size_t i = 0; i < cat_->tests.size(); ++i) keys.emplace_back(test_key(cat_->tests[i]), i);
+  for (size_t i = 0; i < cat_->tests.size(); ++i)
+    keys.emplace_back(test_key(cat_->tests[i]), i);
   std::stable_sort(keys.begin(), keys.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Test> sorted;
   sorted.reserve(cat_->tests.size());
-  for (const auto& [k, i] : keys) sorted.push_back(std::move(cat_->tests[i]));
+  for (const auto& [k, i] : keys)
+    sorted.push_back(std::move(cat_->tests[i]));
   cat_->tests = std::move(sorted);
-  std::stable_sort(cat_->storage_mappings.begin(), cat_->storage_mappings.end(),
-                   [](const StorageMapping& a, const StorageMapping& b) { return a.prefix < b.prefix; });
+  std::stable_sort(
+      cat_->storage_mappings.begin(), cat_->storage_mappings.end(),
+      [](const StorageMapping& a, const StorageMapping& b) { return a.prefix < b.prefix; });
 }
 
-void Builder::SortOnly() { SortAndCheckNames(); }
+void Builder::SortOnly() {
+  SortAndCheckNames();
+}
 
 void Builder::Run() {
   using Clock = std::chrono::steady_clock;
@@ -155,13 +175,16 @@ void Builder::Run() {
     t0 = now;
   };
   SortAndCheckNames();
-  for (Collection& c : cat_->collections) BuildCollection(c);
+  for (Collection& c : cat_->collections)
+    BuildCollection(c);
   lap("collections (schemas, keys, projections)");
   for (Collection& c : cat_->collections) {
-    if (c.derive) BuildDerivation(c);
+    if (c.derive)
+      BuildDerivation(c);
   }
   lap("derivations (incl. SQLite)");
-  for (Test& t : cat_->tests) BuildTest(t);
+  for (Test& t : cat_->tests)
+    BuildTest(t);
   lap("tests");
   BuildTasks();
   lap("captures and materializations");
@@ -173,9 +196,8 @@ std::unique_ptr<Catalog> LoadCatalog(std::string_view source, const LoadOptions&
   auto cat = std::make_unique<Catalog>();
   SpecReader reader(&cat->diagnostics);
   Loader* loader_ptr = nullptr;
-  Loader loader(cat.get(), options, [&](Resource* r) {
-    ParseCatalogResource(r, loader_ptr, cat.get(), &reader);
-  });
+  Loader loader(cat.get(), options,
+                [&](Resource* r) { ParseCatalogResource(r, loader_ptr, cat.get(), &reader); });
   loader_ptr = &loader;
   loader.LoadRoot(source);
   loader.Finish();

@@ -50,7 +50,8 @@ TEST_CASE("builder: SQL errors map to the line and column inside blocks and file
   });
   f.Load();
   CHECK(f.Diags() ==
-        "flow.yaml:24:20: lambda of transform block: parameter $flagg not found: did you mean $flag ?\n"
+        "flow.yaml:24:20: lambda of transform block: parameter $flagg not found: did you mean "
+        "$flag ?\n"
         "flow.yaml:28:32: lambda of transform quoted: no such function: nosuch\n"
         "l.sql:4:6: lambda of transform file: no such table: missing_table\n");
 }
@@ -89,7 +90,7 @@ TEST_CASE("builder: statements, parameters and read-only flags are built") {
   REQUIRE(t.statements[2].params.size() == 2);  // $id is one parameter, used twice
   CHECK(t.statements[2].params[1].name == "$p::(with_space)");
   CHECK(t.statements[2].params[1].field == "with space");
-  CHECK(t.statements[2].offset == 46);
+  CHECK(t.statements[2].offset == 45);
   CHECK_FALSE(t.read_only);
   REQUIRE(t.shuffle_extractors.size() == 1);
   CHECK(t.shuffle_extractors[0].pointer().ToString() == "/flag");
@@ -173,13 +174,16 @@ TEST_CASE("builder: tests run in the order of their first step's scope") {
   "Expect sentences as names":
     - verify: {collection: acme/orders, documents: []}
 )"},
-      {"b.flow.yaml", "tests:\n  acme/b:\n    - verify: {collection: acme/orders, documents: []}\n"},
+      {"b.flow.yaml",
+       "tests:\n  acme/b:\n    - verify: {collection: acme/orders, documents: []}\n"},
   });
   const Catalog& c = f.Load();
   CHECK(f.Diags() == "");
   std::vector<std::string> names;
-  for (const Test& t : c.tests) names.push_back(t.name);
-  CHECK(names == std::vector<std::string>{"acme/b", "Expect sentences as names", "acme/a", "acme/z"});
+  for (const Test& t : c.tests)
+    names.push_back(t.name);
+  CHECK(names ==
+        std::vector<std::string>{"acme/b", "Expect sentences as names", "acme/a", "acme/z"});
   CHECK(c.FindTest("acme/a")->description == "object form");
 }
 

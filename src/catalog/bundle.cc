@@ -23,7 +23,8 @@ class Bundler {
     CollectSubstitutions();
     std::vector<doc::Field> top;
     auto section = [&](std::string_view name, std::vector<doc::Field> fields) {
-      if (!fields.empty()) top.push_back({name, doc::MakeObject(arena_, fields)});
+      if (!fields.empty())
+        top.push_back({name, doc::MakeObject(arena_, fields)});
     };
     std::vector<doc::Field> collections, captures, materializations, tests, mappings;
     for (const Collection& c : cat_.collections) {
@@ -33,17 +34,20 @@ class Bundler {
           IsListItem(c.scope.pointer)) {
         std::vector<doc::Field> fs;
         for (const doc::Field& f : n.fields()) {
-          if (f.name != "name") fs.push_back(f);
+          if (f.name != "name")
+            fs.push_back(f);
         }
         n = doc::MakeObject(arena_, fs);
       }
       collections.push_back({arena_.CopyString(c.name), n});
     }
-    for (const Capture& c : cat_.captures) captures.push_back({arena_.CopyString(c.name), Entity(c.scope)});
+    for (const Capture& c : cat_.captures)
+      captures.push_back({arena_.CopyString(c.name), Entity(c.scope)});
     for (const Materialization& m : cat_.materializations) {
       materializations.push_back({arena_.CopyString(m.name), Entity(m.scope)});
     }
-    for (const Test& t : cat_.tests) tests.push_back({arena_.CopyString(t.name), Entity(t.scope)});
+    for (const Test& t : cat_.tests)
+      tests.push_back({arena_.CopyString(t.name), Entity(t.scope)});
     for (const StorageMapping& s : cat_.storage_mappings) {
       mappings.push_back({arena_.CopyString(s.prefix), Entity(s.scope)});
     }
@@ -58,25 +62,31 @@ class Bundler {
  private:
   static bool IsListItem(const std::string& ptr) {
     std::string_view rest = std::string_view(ptr).substr(std::string_view("/collections/").size());
-    if (rest.empty()) return false;
+    if (rest.empty())
+      return false;
     for (char c : rest) {
-      if (c < '0' || c > '9') return false;
+      if (c < '0' || c > '9')
+        return false;
     }
     return true;
   }
 
   doc::Node Entity(const Scope& s) {
-    if (s.resource == nullptr) return doc::Node::Null();
+    if (s.resource == nullptr)
+      return doc::Node::Null();
     auto ptr = doc::Pointer::Parse(s.pointer);
-    if (!ptr.ok()) return doc::Node::Null();
+    if (!ptr.ok())
+      return doc::Node::Null();
     const doc::Node* n = ptr->Query(s.resource->root);
-    if (n == nullptr) return doc::Node::Null();
+    if (n == nullptr)
+      return doc::Node::Null();
     std::string p = s.pointer;
     return Substitute(*n, s.resource, &p);
   }
 
   doc::Node Substitute(const doc::Node& n, const Resource* r, std::string* ptr) {
-    if (auto it = subs_.find(Key{r, *ptr}); it != subs_.end()) return it->second;
+    if (auto it = subs_.find(Key{r, *ptr}); it != subs_.end())
+      return it->second;
     if (n.is_array()) {
       std::vector<doc::Node> items;
       size_t i = 0;
@@ -102,19 +112,24 @@ class Bundler {
   }
 
   void Content(const std::optional<catalog::Content>& c) {
-    if (c) Content(*c);
+    if (c)
+      Content(*c);
   }
   void Content(const catalog::Content& c) {
-    if (c.from_file() && c.origin.resource != nullptr) subs_[Key{c.origin.resource, c.origin.pointer}] = c.value;
+    if (c.from_file() && c.origin.resource != nullptr)
+      subs_[Key{c.origin.resource, c.origin.pointer}] = c.value;
   }
 
   void CollectSubstitutions() {
     for (const Collection& c : cat_.collections) {
       for (const std::optional<SchemaRef>* ref : {&c.schema, &c.write_schema, &c.read_schema}) {
-        if (*ref) subs_[Key{(*ref)->scope.resource, (*ref)->scope.pointer}] = BundleSchema(**ref);
+        if (*ref)
+          subs_[Key{(*ref)->scope.resource, (*ref)->scope.pointer}] = BundleSchema(**ref);
       }
-      if (!c.derive) continue;
-      for (const catalog::Content& m : c.derive->migrations) Content(m);
+      if (!c.derive)
+        continue;
+      for (const catalog::Content& m : c.derive->migrations)
+        Content(m);
       Content(c.derive->module);
       Content(c.derive->config);
       for (const Transform& t : c.derive->transforms) {
@@ -124,14 +139,17 @@ class Bundler {
     }
     for (const Capture& c : cat_.captures) {
       Content(c.config);
-      for (const Binding& b : c.bindings) Content(b.resource);
+      for (const Binding& b : c.bindings)
+        Content(b.resource);
     }
     for (const Materialization& m : cat_.materializations) {
       Content(m.config);
-      for (const Binding& b : m.bindings) Content(b.resource);
+      for (const Binding& b : m.bindings)
+        Content(b.resource);
     }
     for (const Test& t : cat_.tests) {
-      for (const TestStep& s : t.steps) Content(s.documents);
+      for (const TestStep& s : t.steps)
+        Content(s.documents);
     }
   }
 
@@ -141,10 +159,12 @@ class Bundler {
                        const std::string& self) {
     if (n.is_array()) {
       std::vector<doc::Node> items;
-      for (const doc::Node& item : n.items()) items.push_back(Absolutize(item, base, deps, self));
+      for (const doc::Node& item : n.items())
+        items.push_back(Absolutize(item, base, deps, self));
       return doc::MakeArray(arena_, items);
     }
-    if (!n.is_object()) return n;
+    if (!n.is_object())
+      return n;
     if (const doc::Node* id = n.Find("$id"); id != nullptr && id->is_string()) {
       base = std::string(StripFragment(JoinUrl(base, id->as_string())));
     }
@@ -154,9 +174,11 @@ class Bundler {
           f.value.is_string() && !f.value.as_string().empty() && f.value.as_string()[0] != '#') {
         std::string abs = JoinUrl(base, f.value.as_string());
         std::string doc_url(StripFragment(abs));
-        if (doc_url.rfind("flow://", 0) != 0 && doc_url != self) deps->insert(doc_url);
+        if (doc_url.rfind("flow://", 0) != 0 && doc_url != self)
+          deps->insert(doc_url);
         fields.push_back({f.name, doc::Node::String(arena_, abs)});
-      } else if (f.name == "enum" || f.name == "const" || f.name == "default" || f.name == "examples") {
+      } else if (f.name == "enum" || f.name == "const" || f.name == "default" ||
+                 f.name == "examples") {
         fields.push_back(f);
       } else {
         fields.push_back({f.name, Absolutize(f.value, base, deps, self)});
@@ -166,7 +188,8 @@ class Bundler {
   }
 
   doc::Node WithId(doc::Node n, const std::string& url) {
-    if (!n.is_object() || n.Find("$id") != nullptr) return n;
+    if (!n.is_object() || n.Find("$id") != nullptr)
+      return n;
     std::vector<doc::Field> fields(n.fields().begin(), n.fields().end());
     fields.push_back({"$id", doc::Node::String(arena_, url)});
     return doc::MakeObject(arena_, fields);
@@ -180,7 +203,8 @@ class Bundler {
       root = Absolutize(ref.inline_doc, ref.scope.resource->url, &deps, ref.scope.resource->url);
     } else {
       root_url = std::string(StripFragment(ref.url));
-      if (root_url.rfind("flow://", 0) == 0) return doc::Node::String(arena_, ref.url);
+      if (root_url.rfind("flow://", 0) == 0)
+        return doc::Node::String(arena_, ref.url);
       deps.insert(root_url);
     }
     // Bundle the transitive closure of referenced documents by URL.
@@ -189,13 +213,16 @@ class Bundler {
     while (!queue.empty()) {
       std::string url = queue.back();
       queue.pop_back();
-      if (bundled.count(url) > 0) continue;
+      if (bundled.count(url) > 0)
+        continue;
       const Resource* r = cat_.FindResource(url);
-      if (r == nullptr || !r->is_document) continue;
+      if (r == nullptr || !r->is_document)
+        continue;
       std::set<std::string> more;
       bundled[url] = WithId(Absolutize(r->root, url, &more, url), url);
       for (const std::string& m : more) {
-        if (bundled.count(m) == 0) queue.push_back(m);
+        if (bundled.count(m) == 0)
+          queue.push_back(m);
       }
     }
     if (!ref.is_inline()) {
@@ -203,7 +230,8 @@ class Bundler {
       fields.push_back({"$ref", doc::Node::String(arena_, ref.url)});
       root = doc::MakeObject(arena_, fields);
     }
-    if (bundled.empty() || !root.is_object()) return root;
+    if (bundled.empty() || !root.is_object())
+      return root;
     std::vector<doc::Field> fields(root.fields().begin(), root.fields().end());
     std::vector<doc::Field> defs;
     size_t at = fields.size();
@@ -213,7 +241,8 @@ class Bundler {
         at = i;
       }
     }
-    for (auto& [url, node] : bundled) defs.push_back({arena_.CopyString(url), node});
+    for (auto& [url, node] : bundled)
+      defs.push_back({arena_.CopyString(url), node});
     doc::Node defs_node = doc::MakeObject(arena_, defs);
     if (at < fields.size()) {
       fields[at].value = defs_node;

@@ -35,7 +35,8 @@ collections:
        "tests:\n  acme/t:\n    - ingest: {collection: acme/orders, documents: docs.json}\n"},
       {"docs.json", "[{\"id\": 1}]"},
       {"m.sql", "CREATE TABLE t (x);\n"},
-      {"schemas/order.yaml", "type: object\nrequired: [id]\nproperties:\n  id: {$ref: \"id.yaml\"}\n"},
+      {"schemas/order.yaml",
+       "type: object\nrequired: [id]\nproperties:\n  id: {$ref: \"id.yaml\"}\n"},
       {"schemas/id.yaml", "type: integer\n"},
   });
   const Catalog& c = f.Load();
@@ -57,7 +58,8 @@ collections:
   // A schema given by URL becomes a $ref to its bundled document.
   const doc::Node* order = b.Find("collections")->Find("acme/orders")->Find("schema");
   CHECK(doc::ToJson(*order->Find("$ref")) == "\"" + order_url + "\"");
-  CHECK(doc::ToJson(*order->Find("$defs")->Find(order_url)->Find("$id")) == "\"" + order_url + "\"");
+  CHECK(doc::ToJson(*order->Find("$defs")->Find(order_url)->Find("$id")) ==
+        "\"" + order_url + "\"");
   CHECK(order->Find("$defs")->Find(id_url) != nullptr);
   CHECK(doc::ToJson(*b.Find("tests")) ==
         R"({"acme/t":[{"ingest":{"collection":"acme/orders","documents":[{"id":1}]}}]})");

@@ -16,8 +16,8 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,22 +52,24 @@ struct Scope {
 /// A value given inline or as a file reference (spec §1.13.4: a string without
 /// whitespace names a file; .yaml/.yml/.json files are parsed, others are text).
 struct Content {
-  Scope origin;       ///< where the value (inline, or the file reference) is written
-  Scope scope;        ///< where `value` lives: in the catalog, or the root of the file
-  doc::Node value;    ///< the inline value, or the file's content (a string for text files)
-  std::string url;    ///< the file's absolute URL if the value came from a file
-  bool ok = true;     ///< false if the file could not be fetched or parsed
+  Scope origin;     ///< where the value (inline, or the file reference) is written
+  Scope scope;      ///< where `value` lives: in the catalog, or the root of the file
+  doc::Node value;  ///< the inline value, or the file's content (a string for text files)
+  std::string url;  ///< the file's absolute URL if the value came from a file
+  bool ok = true;   ///< false if the file could not be fetched or parsed
 
   bool from_file() const { return !url.empty(); }
   bool is_text() const { return value.is_string(); }
-  std::string_view text() const { return value.is_string() ? value.as_string() : std::string_view(); }
+  std::string_view text() const {
+    return value.is_string() ? value.as_string() : std::string_view();
+  }
 };
 
 /// A collection schema as written: inline, or a URL with an optional fragment.
 struct SchemaRef {
-  Scope scope;            ///< the `schema`/`writeSchema`/`readSchema` value
-  std::string url;        ///< absolute URL (may have a #fragment); empty if inline
-  doc::Node inline_doc;   ///< the inline schema
+  Scope scope;           ///< the `schema`/`writeSchema`/`readSchema` value
+  std::string url;       ///< absolute URL (may have a #fragment); empty if inline
+  doc::Node inline_doc;  ///< the inline schema
   bool is_inline() const { return url.empty(); }
   /// Canonical URI as Flow names it: the URL, or for inline schemas the catalog file
   /// URL plus the pointer to the schema (file:///d/flow.yaml#/collections/a~1b/schema).
@@ -132,18 +134,18 @@ struct SqlStatement {
   std::string sql;
   uint32_t offset = 0;  ///< byte offset of `sql` within its block
   struct Param {
-    int index = 0;       ///< 1-based SQLite parameter index
-    std::string name;    ///< as written, e.g. "$customer$name"
-    std::string field;   ///< the projection it binds
+    int index = 0;      ///< 1-based SQLite parameter index
+    std::string name;   ///< as written, e.g. "$customer$name"
+    std::string field;  ///< the projection it binds
   };
   std::vector<Param> params;
   bool read_only = false;
 };
 
 enum class ShuffleKind : uint8_t {
-  kAny,     ///< `shuffle: any`
-  kKey,     ///< `shuffle: {key: [...]}`
-  kLambda,  ///< `shuffle: {lambda: ...}` (computed; not functional in Flow either)
+  kAny,        ///< `shuffle: any`
+  kKey,        ///< `shuffle: {key: [...]}`
+  kLambda,     ///< `shuffle: {lambda: ...}` (computed; not functional in Flow either)
   kSourceKey,  ///< no `shuffle` given: the source collection's key (legacy default)
 };
 
@@ -169,7 +171,7 @@ struct Transform {
   // Built.
   const Collection* source_collection = nullptr;
   std::vector<doc::KeyExtractor> shuffle_extractors;  ///< kKey/kSourceKey, with defaults
-  std::vector<SqlStatement> statements;                ///< SQLite: the split lambda
+  std::vector<SqlStatement> statements;               ///< SQLite: the split lambda
   bool read_only = false;
 };
 
@@ -179,11 +181,11 @@ std::string_view DeriveUsingName(DeriveUsing u);
 struct Derivation {
   Scope scope;
   DeriveUsing using_ = DeriveUsing::kSqlite;
-  std::vector<Content> migrations;  ///< sqlite
-  std::optional<Content> module;    ///< typescript / python
-  std::string image;                ///< connector
-  std::optional<Content> config;    ///< connector / local
-  std::vector<std::string> command; ///< local
+  std::vector<Content> migrations;   ///< sqlite
+  std::optional<Content> module;     ///< typescript / python
+  std::string image;                 ///< connector
+  std::optional<Content> config;     ///< connector / local
+  std::vector<std::string> command;  ///< local
   std::vector<Transform> transforms;
   std::vector<std::string> shuffle_key_types;  ///< "string" | "integer" | "boolean"
   bool shards_disabled = false;
@@ -326,7 +328,7 @@ class Catalog {
   std::vector<Capture> captures;                     ///< sorted by name
   std::vector<Materialization> materializations;     ///< sorted by name
   std::vector<Test> tests;  ///< in Flow's run order: by scope URL of the first step
-  std::vector<StorageMapping> storage_mappings;      ///< sorted by prefix
+  std::vector<StorageMapping> storage_mappings;  ///< sorted by prefix
   Diagnostics diagnostics;
 
   /// Owns every parsed node. Declared last-but-one so it outlives nothing it backs.
@@ -341,15 +343,18 @@ template <typename ValueOf>
 bool PartitionSelector::Matches(ValueOf&& value_of) const {
   auto equal_any = [](const doc::Node* v, const std::vector<doc::Node>& values) {
     for (const doc::Node& w : values) {
-      if (v == nullptr ? w.is_null() : doc::Equal(*v, w)) return true;
+      if (v == nullptr ? w.is_null() : doc::Equal(*v, w))
+        return true;
     }
     return false;
   };
   for (const Field& f : include) {
-    if (!equal_any(value_of(f.name), f.values)) return false;
+    if (!equal_any(value_of(f.name), f.values))
+      return false;
   }
   for (const Field& f : exclude) {
-    if (equal_any(value_of(f.name), f.values)) return false;
+    if (equal_any(value_of(f.name), f.values))
+      return false;
   }
   return true;
 }

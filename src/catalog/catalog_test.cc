@@ -125,3 +125,66 @@ TEST_CASE("catalog: unknown fields, types and missing fields point at the YAML n
 
 }  // namespace
 }  // namespace flow::catalog
+
+namespace flow::catalog {
+namespace {
+
+TEST_CASE("catalog: scopes, display URLs and partition selectors") {
+  Catalog c;
+  c.display_base = "/work/proj";
+  CHECK(c.DisplayUrl("file:///work/proj/a/flow.yaml#/collections/x") ==
+        "a/flow.yaml#/collections/x");
+  CHECK(c.DisplayUrl("file:///elsewhere/s.yaml") == "../../elsewhere/s.yaml");
+  CHECK(c.DisplayUrl("https://example.com/s.json") == "https://example.com/s.json");
+  CHECK(c.DisplayUrls("schema file:///work/proj/s.yaml#/a: bad, see file:///work/proj/t.yaml.") ==
+        "schema s.yaml#/a: bad, see t.yaml.");
+  c.display_absolute = true;
+  CHECK(c.DisplayUrl("file:///work/proj/with%20space.yaml") == "/work/proj/with space.yaml");
+
+  Resource r;
+  r.url = "file:///d/flow.yaml";
+  Scope s{&r, ""};
+  CHECK(s.Push("collections").Push("acme/x~y").Push(size_t{0}).Url() ==
+        "file:///d/flow.yaml#/collections/acme~1x~0y/0");
+  CHECK(s.Url() == "file:///d/flow.yaml");
+
+  doc::Arena arena;
+  PartitionSelector sel;
+  sel.include.push_back(
+      {"region", {doc::Node::String(arena, "emea"), doc::Node::String(arena, "apac")}, {}});
+  sel.include.push_back({"rail", {doc::Node::String(arena, "card")}, {}});
+  sel.exclude.push_back({"tier", {doc::Node::Int(3)}, {}});
+  auto values = [&](std::string region, std::string rail, int64_t tier) {
+    return [=, &arena](std::string_view field) -> const doc::Node* {
+      static thread_local doc::Node n;
+      if (field == "region")
+        n = doc::Node::String(arena, region);
+      else if (field == "rail")
+        n = doc::Node::String(arena, rail);
+      else if (field == "tier")
+        n = doc::Node::Int(tier);
+      else
+        return nullptr;
+      return &n;
+    };
+  };
+  CHECK(sel.Matches(values("emea", "card", 1)));
+  CHECK(sel.Matches(values("apac", "card", 2)));
+  CHECK_FALSE(sel.Matches(values("amer", "card", 1)));  // include: OR within a field
+  CHECK_FALSE(sel.Matches(values("emea", "bank", 1)));  // include: AND across fields
+  CHECK_FALSE(sel.Matches(values("emea", "card", 3)));  // exclude: any match drops
+  CHECK(PartitionSelector{}.Matches([](std::string_view) { return nullptr; }));
+}
+
+TEST_CASE("catalog: resource lines, with CRLF and past the end") {
+  Resource r;
+  r.text = "a: 1\r\nb: 2\nlast";
+  CHECK(r.Line(1) == "a: 1");
+  CHECK(r.Line(2) == "b: 2");
+  CHECK(r.Line(3) == "last");
+  CHECK(r.Line(4).empty());
+  CHECK(r.Line(0).empty());
+}
+
+}  // namespace
+}  // namespace flow::catalog

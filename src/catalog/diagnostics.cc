@@ -16,7 +16,8 @@ std::string FormatDiagnostic(const Diagnostic& d) {
     }
     out += ": ";
   }
-  if (d.severity == Severity::kWarning) out += "warning: ";
+  if (d.severity == Severity::kWarning)
+    out += "warning: ";
   out += d.message;
   out += '\n';
   if (d.resource != nullptr && d.mark.known()) {
@@ -37,13 +38,15 @@ std::string FormatDiagnostic(const Diagnostic& d) {
 void Diagnostics::Add(Severity sev, const Resource* r, std::string_view pointer,
                       std::string message, At at) {
   Mark m;
-  if (r != nullptr) m = at == At::kKey ? r->marks().KeyMark(pointer) : r->marks().ValueMark(pointer);
+  if (r != nullptr)
+    m = at == At::kKey ? r->marks().KeyMark(pointer) : r->marks().ValueMark(pointer);
   AddAtMark(sev, r, m, std::move(message));
 }
 
 void Diagnostics::AddAtMark(Severity sev, const Resource* r, Mark mark, std::string message) {
   diags_.push_back(Diagnostic{sev, r, mark, std::move(message)});
-  if (sev == Severity::kError) ++errors_;
+  if (sev == Severity::kError)
+    ++errors_;
 }
 
 std::vector<Diagnostic> Diagnostics::Sorted() const {
@@ -63,10 +66,12 @@ std::vector<Diagnostic> Diagnostics::Sorted() const {
     // Duplicates are adjacent unless another message shares the location.
     for (size_t i = dedup.size(); i > 0 && !dup; --i) {
       const Diagnostic& p = dedup[i - 1];
-      if (key(p) != key(d)) break;
+      if (key(p) != key(d))
+        break;
       dup = same(p, d);
     }
-    if (!dup) dedup.push_back(std::move(d));
+    if (!dup)
+      dedup.push_back(std::move(d));
   }
   return dedup;
 }

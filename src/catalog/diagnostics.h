@@ -57,7 +57,8 @@ class Diagnostics {
   /// Rewrites every message (e.g. to show URLs as paths).
   template <typename Fn>
   void RewriteMessages(Fn&& fn) {
-    for (Diagnostic& d : diags_) d.message = fn(std::move(d.message));
+    for (Diagnostic& d : diags_)
+      d.message = fn(std::move(d.message));
   }
 
  private:

@@ -12,7 +12,8 @@ TEST_CASE("diagnostics: ninja-style rendering with the source line and a caret")
   r.display = "dir/flow.yaml";
   r.text = "collections:\n  a/b:\n\tkey: [/x]\n";
   Diagnostic d{Severity::kError, &r, Mark{3, 8, 0}, "location /x is unknown"};
-  CHECK(FormatDiagnostic(d) == "dir/flow.yaml:3:8: location /x is unknown\n\tkey: [/x]\n\t      ^\n");
+  CHECK(FormatDiagnostic(d) ==
+        "dir/flow.yaml:3:8: location /x is unknown\n\tkey: [/x]\n\t      ^\n");
   d.severity = Severity::kWarning;
   d.mark = Mark{2, 3, 0};
   CHECK(FormatDiagnostic(d) == "dir/flow.yaml:2:3: warning: location /x is unknown\n  a/b:\n  ^\n");

@@ -23,7 +23,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 bool IsDocumentPath(std::string_view url) {
   std::string_view path = StripFragment(url);
-  if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  if (size_t q = path.find('?'); q != std::string_view::npos)
+    path = path.substr(0, q);
   return EndsWith(path, ".yaml") || EndsWith(path, ".yml") || EndsWith(path, ".json");
 }
 
@@ -36,11 +37,13 @@ bool ValidUtf8(std::string_view s) {
       continue;
     }
     int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
+    if (len == 0 || i + len > s.size())
+      return false;
     uint32_t cp = c & (0x7F >> len);
     for (int k = 1; k < len; ++k) {
       unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
+      if ((d & 0xC0) != 0x80)
+        return false;
       cp = (cp << 6) | (d & 0x3F);
     }
     // Overlong forms, surrogates and out-of-range code points are invalid.
@@ -55,12 +58,21 @@ bool ValidUtf8(std::string_view s) {
 
 // Keywords whose value is one subschema, an array of subschemas, or a map of them.
 bool IsSchemaKeyword(std::string_view k) {
-  static constexpr std::string_view kOne[] = {
-      "additionalItems", "additionalProperties", "contains", "else",
-      "if", "items", "not", "propertyNames", "then", "unevaluatedItems",
-      "unevaluatedProperties", "contentSchema"};
+  static constexpr std::string_view kOne[] = {"additionalItems",
+                                              "additionalProperties",
+                                              "contains",
+                                              "else",
+                                              "if",
+                                              "items",
+                                              "not",
+                                              "propertyNames",
+                                              "then",
+                                              "unevaluatedItems",
+                                              "unevaluatedProperties",
+                                              "contentSchema"};
   for (std::string_view s : kOne) {
-    if (k == s) return true;
+    if (k == s)
+      return true;
   }
   return false;
 }
@@ -81,8 +93,8 @@ bool HasWhitespace(std::string_view s) {
   while (pos < s.size()) {
     char32_t c = DecodeUtf8(s, &pos);
     if ((c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-        (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-        c == 0x205F || c == 0x3000) {
+        (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+        c == 0x3000) {
       return true;
     }
   }
@@ -98,7 +110,9 @@ Loader::Loader(Catalog* catalog, const LoadOptions& options,
   cat_->display_base = display_base_;
 }
 
-std::string Loader::DisplayPath(const std::string& url) const { return cat_->DisplayUrl(url); }
+std::string Loader::DisplayPath(const std::string& url) const {
+  return cat_->DisplayUrl(url);
+}
 
 void Loader::LoadRoot(std::string_view source) {
   std::string url;
@@ -111,7 +125,8 @@ void Loader::LoadRoot(std::string_view source) {
     std::filesystem::path p(source);
     display_absolute_ = p.is_absolute() && options_.display_base.empty();
     cat_->display_absolute = display_absolute_;
-    if (!p.is_absolute()) p = std::filesystem::path(cwd_) / p;
+    if (!p.is_absolute())
+      p = std::filesystem::path(cwd_) / p;
     url = FileUrl(p.lexically_normal().string());
   }
   if (HasFragment(url)) {
@@ -141,14 +156,17 @@ Resource* Loader::Fetch(const std::string& url, ContentType type, const Scope& r
     return fail("unsupported URL scheme `" + parts.scheme + "`");
   }
   auto path = FilePath(url);
-  if (!path.ok()) return fail(std::string(path.status().message()));
+  if (!path.ok())
+    return fail(std::string(path.status().message()));
   std::error_code ec;
-  if (!options_.read_file && std::filesystem::is_directory(*path, ec)) return fail("it is a directory");
+  if (!options_.read_file && std::filesystem::is_directory(*path, ec))
+    return fail("it is a directory");
   auto text = options_.read_file ? options_.read_file(*path) : ReadFile(*path);
   if (!text.ok()) {
     // Keep only the OS reason ("No such file or directory"): the URL already names the file.
     std::string_view why = text.status().message();
-    if (size_t colon = why.rfind(": "); colon != std::string_view::npos) why.remove_prefix(colon + 2);
+    if (size_t colon = why.rfind(": "); colon != std::string_view::npos)
+      why.remove_prefix(colon + 2);
     return fail(std::string(why));
   }
 
@@ -192,8 +210,9 @@ Resource* Loader::Fetch(const std::string& url, ContentType type, const Scope& r
   if (parsed.error) {
     failed_.insert(url);
     cat_->diagnostics.AddAtMark(Severity::kError, r, parsed.error->mark,
-                                "failed to parse " + std::string(EndsWith(url, ".json") ? "JSON" : "YAML") +
-                                    ": " + parsed.error->message);
+                                "failed to parse " +
+                                    std::string(EndsWith(url, ".json") ? "JSON" : "YAML") + ": " +
+                                    parsed.error->message);
     return nullptr;
   }
   r->root = parsed.root;
@@ -252,7 +271,8 @@ void Loader::Import(const Scope& at, std::string_view url, ContentType type) {
 std::string Loader::LoadSchemaUrl(const Scope& at, std::string_view ref) {
   std::string abs = JoinUrl(at.resource->url, ref);
   std::string doc_url(StripFragment(abs));
-  if (doc_url.rfind("flow://", 0) != 0) Fetch(doc_url, ContentType::kJsonSchema, at);
+  if (doc_url.rfind("flow://", 0) != 0)
+    Fetch(doc_url, ContentType::kJsonSchema, at);
   return abs;
 }
 
@@ -262,8 +282,10 @@ void Loader::ScanInlineSchema(const Scope& at, const doc::Node& schema) {
 
 void Loader::ScanSchema(const doc::Node& node, std::string base, const std::string& doc_key,
                         const Scope& at, int depth) {
-  if (depth > kMaxScanDepth) return;
-  if (!node.is_object()) return;
+  if (depth > kMaxScanDepth)
+    return;
+  if (!node.is_object())
+    return;
   if (const doc::Node* id = node.Find("$id"); id != nullptr && id->is_string()) {
     base = std::string(StripFragment(JoinUrl(base, id->as_string())));
     if (base != doc_key) {
@@ -283,7 +305,8 @@ void Loader::ScanSchema(const doc::Node& node, std::string base, const std::stri
     } else if (IsSchemaArrayKeyword(f.name) && f.value.is_array()) {
       Scope s = at.Push(f.name);
       size_t i = 0;
-      for (const doc::Node& item : f.value.items()) ScanSchema(item, base, doc_key, s.Push(i++), depth + 1);
+      for (const doc::Node& item : f.value.items())
+        ScanSchema(item, base, doc_key, s.Push(i++), depth + 1);
     } else if (IsSchemaMapKeyword(f.name) && f.value.is_object()) {
       Scope s = at.Push(f.name);
       for (const doc::Field& g : f.value.fields()) {
@@ -294,11 +317,15 @@ void Loader::ScanSchema(const doc::Node& node, std::string base, const std::stri
 }
 
 void Loader::NoteRef(const std::string& target, const std::string& doc_key, const Scope& at) {
-  if (target.empty() || target.rfind("flow://", 0) == 0) return;
-  if (at.resource != nullptr && target == at.resource->url) return;  // within the document
+  if (target.empty() || target.rfind("flow://", 0) == 0)
+    return;
+  if (at.resource != nullptr && target == at.resource->url)
+    return;  // within the document
   std::vector<std::string>& deps = deps_[doc_key];
-  if (std::find(deps.begin(), deps.end(), target) == deps.end()) deps.push_back(target);
-  if (declared_ids_.count(target) > 0 || by_url_.count(target) > 0) return;
+  if (std::find(deps.begin(), deps.end(), target) == deps.end())
+    deps.push_back(target);
+  if (declared_ids_.count(target) > 0 || by_url_.count(target) > 0)
+    return;
   // A missing file may still be the `$id` of a schema loaded later, so only existing
   // files are fetched now; the rest are decided in Finish().
   UrlParts p = ParseUrl(target);
@@ -317,7 +344,8 @@ void Loader::NoteRef(const std::string& target, const std::string& doc_key, cons
 
 void Loader::Finish() {
   for (const Deferred& d : remote_refs_) {
-    if (declared_ids_.count(d.url) > 0 || by_url_.count(d.url) > 0) continue;
+    if (declared_ids_.count(d.url) > 0 || by_url_.count(d.url) > 0)
+      continue;
     // Fetch() reports the failure (missing file, remote URL) at the reference.
     Fetch(d.url, ContentType::kJsonSchema, d.at);
   }

@@ -24,8 +24,7 @@ namespace flow::catalog {
 class Loader {
  public:
   /// `on_catalog` is called for every newly loaded catalog resource (the spec parser).
-  Loader(Catalog* catalog, const LoadOptions& options,
-         std::function<void(Resource*)> on_catalog);
+  Loader(Catalog* catalog, const LoadOptions& options, std::function<void(Resource*)> on_catalog);
 
   /// Loads the root catalog: a path (relative to the cwd) or a file:// URL.
   void LoadRoot(std::string_view source);
@@ -78,7 +77,7 @@ class Loader {
   bool display_absolute_ = false;
   std::unordered_map<std::string, Resource*> by_url_;
   std::set<std::string> failed_;
-  std::set<std::string> declared_ids_;  ///< `$id`s of every scanned schema
+  std::set<std::string> declared_ids_;                     ///< `$id`s of every scanned schema
   std::unordered_map<std::string, std::string> id_owner_;  ///< `$id` -> declaring document
   std::unordered_map<std::string, std::vector<std::string>> deps_;
   struct Deferred {

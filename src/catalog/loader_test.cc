@@ -85,7 +85,8 @@ captures:
   CHECK_FALSE(d.migrations[1].from_file());
   CHECK(d.transforms[0].lambda->text() == "SELECT $id;\n");
   CHECK(d.transforms[0].lambda->scope.resource->display == "sql/copy.sql");
-  CHECK(d.transforms[0].lambda->origin.pointer == "/collections/acme~1copies/derive/transforms/0/lambda");
+  CHECK(d.transforms[0].lambda->origin.pointer ==
+        "/collections/acme~1copies/derive/transforms/0/lambda");
   CHECK(c.tests[0].steps[0].documents.value.size() == 2);
   CHECK(c.tests[0].steps[1].documents.value.size() == 1);
   REQUIRE(c.captures.size() == 1);

@@ -23,7 +23,8 @@ template <size_t N>
 bool InRanges(const CodeRange (&ranges)[N], uint32_t c) {
   auto it = std::upper_bound(std::begin(ranges), std::end(ranges), c,
                              [](uint32_t v, const CodeRange& r) { return v < r.lo; });
-  if (it == std::begin(ranges)) return false;
+  if (it == std::begin(ranges))
+    return false;
   --it;
   return c >= it->lo && c <= it->hi;
 }
@@ -48,7 +49,8 @@ std::vector<Char> Chars(std::string_view s) {
 // Length (in chars) of the longest run of token chars starting at i.
 size_t TokenRun(const std::vector<Char>& cs, size_t i) {
   size_t n = 0;
-  while (i + n < cs.size() && IsTokenChar(cs[i + n].c)) ++n;
+  while (i + n < cs.size() && IsTokenChar(cs[i + n].c))
+    ++n;
   return n;
 }
 
@@ -57,7 +59,8 @@ size_t PointerRun(const std::vector<Char>& cs, size_t i) {
   size_t n = 0;
   while (i + n < cs.size()) {
     char32_t c = cs[i + n].c;
-    if (c == '/') break;
+    if (c == '/')
+      break;
     if (c == '~') {
       if (i + n + 1 < cs.size() && (cs[i + n + 1].c == '0' || cs[i + n + 1].c == '1')) {
         n += 2;
@@ -78,11 +81,13 @@ using RunFn = size_t (*)(const std::vector<Char>&, size_t);
 bool MatchJoined(const std::vector<Char>& cs, RunFn run, size_t* start, size_t* end) {
   for (size_t i = 0; i < cs.size(); ++i) {
     size_t n = run(cs, i);
-    if (n == 0) continue;
+    if (n == 0)
+      continue;
     size_t j = i + n;
     while (j < cs.size() && cs[j].c == '/') {
       size_t m = run(cs, j + 1);
-      if (m == 0) break;
+      if (m == 0)
+        break;
       j += 1 + m;
     }
     *start = i;
@@ -100,14 +105,16 @@ void MatchRepeated(const std::vector<Char>& cs, bool slash_first, RunFn run, siz
     if (slash_first) {
       if (j < cs.size() && cs[j].c == '/') {
         size_t m = run(cs, j + 1);
-        if (m == 0) break;
+        if (m == 0)
+          break;
         j += 1 + m;
         continue;
       }
       break;
     }
     size_t m = run(cs, j);
-    if (m == 0 || j + m >= cs.size() || cs[j + m].c != '/') break;
+    if (m == 0 || j + m >= cs.size() || cs[j + m].c != '/')
+      break;
     j += m + 1;
   }
   *start = 0;
@@ -126,13 +133,15 @@ void AppendFolded(char32_t c, std::string* out) {
     uint32_t s = c - 0xAC00;
     AppendUtf8(0x1100 + s / 588, out);
     AppendUtf8(0x1161 + (s % 588) / 28, out);
-    if (s % 28 != 0) AppendUtf8(0x11A7 + s % 28, out);
+    if (s % 28 != 0)
+      AppendUtf8(0x11A7 + s % 28, out);
     return;
   }
   auto it = std::lower_bound(std::begin(kFoldEntries), std::end(kFoldEntries), c,
                              [](const FoldEntry& e, char32_t v) { return e.cp < v; });
   if (it != std::end(kFoldEntries) && it->cp == c) {
-    for (uint32_t i = 0; i < it->length; ++i) AppendUtf8(kFoldPool[it->offset + i], out);
+    for (uint32_t i = 0; i < it->length; ++i)
+      AppendUtf8(kFoldPool[it->offset + i], out);
     return;
   }
   AppendUtf8(c, out);
@@ -185,8 +194,8 @@ void AppendUtf8(char32_t c, std::string* out) {
 
 bool IsTokenChar(char32_t c) {
   if (c < 0x80) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   }
   return InRanges(kLetterRanges, c) || InRanges(kNumberRanges, c);
 }
@@ -198,12 +207,24 @@ std::string DebugQuote(std::string_view s) {
     size_t b = pos;
     char32_t c = DecodeUtf8(s, &pos);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\0': out += "\\0"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           char buf[16];
@@ -221,15 +242,20 @@ std::string DebugQuote(std::string_view s) {
 std::optional<std::string> CheckName(std::string_view name, NameKind kind,
                                      std::string_view entity) {
   if (name.empty()) {
-    if (kind == NameKind::kPrefix) return std::nullopt;
+    if (kind == NameKind::kPrefix)
+      return std::nullopt;
     return std::string(entity) + " name cannot be empty";
   }
   std::vector<Char> cs = Chars(name);
   size_t start = 0, end = 0;
   bool found = true;
   switch (kind) {
-    case NameKind::kCatalogName: found = MatchJoined(cs, TokenRun, &start, &end); break;
-    case NameKind::kField: found = MatchJoined(cs, PointerRun, &start, &end); break;
+    case NameKind::kCatalogName:
+      found = MatchJoined(cs, TokenRun, &start, &end);
+      break;
+    case NameKind::kField:
+      found = MatchJoined(cs, PointerRun, &start, &end);
+      break;
     case NameKind::kToken:
       found = false;
       for (size_t i = 0; i < cs.size() && !found; ++i) {
@@ -240,16 +266,20 @@ std::optional<std::string> CheckName(std::string_view name, NameKind kind,
         }
       }
       break;
-    case NameKind::kPrefix: MatchRepeated(cs, false, TokenRun, &start, &end); break;
+    case NameKind::kPrefix:
+      MatchRepeated(cs, false, TokenRun, &start, &end);
+      break;
   }
   std::string unmatched = found ? Unmatched(name, cs, start, end) : std::string(name);
-  if (unmatched.empty()) return std::nullopt;
+  if (unmatched.empty())
+    return std::nullopt;
   return std::string(name) + " cannot be used as name for " + std::string(entity) + " (" +
          DebugQuote(unmatched) + " is invalid)";
 }
 
 std::optional<std::string> CheckPointer(std::string_view ptr) {
-  if (ptr.empty()) return std::nullopt;
+  if (ptr.empty())
+    return std::nullopt;
   if (ptr[0] != '/') {
     return std::string(ptr) + " is not a valid JSON pointer (missing leading '/' slash)";
   }
@@ -257,7 +287,8 @@ std::optional<std::string> CheckPointer(std::string_view ptr) {
   size_t start = 0, end = 0;
   MatchRepeated(cs, true, PointerRun, &start, &end);
   std::string unmatched = Unmatched(ptr, cs, start, end);
-  if (unmatched.empty()) return std::nullopt;
+  if (unmatched.empty())
+    return std::nullopt;
   return std::string(ptr) + " is not a valid JSON pointer (" + DebugQuote(unmatched) +
          " is invalid)";
 }
@@ -280,12 +311,16 @@ std::string CollationKey(std::string_view name) {
 
 size_t EditDistance(std::string_view a_text, std::string_view b_text) {
   std::vector<char32_t> a, b;
-  for (size_t p = 0; p < a_text.size();) a.push_back(DecodeUtf8(a_text, &p));
-  for (size_t p = 0; p < b_text.size();) b.push_back(DecodeUtf8(b_text, &p));
+  for (size_t p = 0; p < a_text.size();)
+    a.push_back(DecodeUtf8(a_text, &p));
+  for (size_t p = 0; p < b_text.size();)
+    b.push_back(DecodeUtf8(b_text, &p));
   size_t n = a.size(), m = b.size();
   std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (size_t i = 0; i <= n; ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= m; ++j)
+    d[0][j] = j;
   for (size_t i = 1; i <= n; ++i) {
     for (size_t j = 1; j <= m; ++j) {
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;

@@ -7,7 +7,9 @@
 namespace flow::catalog {
 namespace {
 
-bool Valid(std::string_view name, NameKind kind) { return !CheckName(name, kind, "x"); }
+bool Valid(std::string_view name, NameKind kind) {
+  return !CheckName(name, kind, "x");
+}
 
 TEST_CASE("names: tokens and catalog names (models crate vectors)") {
   CHECK(Valid("valid", NameKind::kToken));
@@ -15,8 +17,8 @@ TEST_CASE("names: tokens and catalog names (models crate vectors)") {
   CHECK_FALSE(Valid("no/slashes", NameKind::kToken));
   CHECK_FALSE(Valid("no spaces", NameKind::kToken));
   CHECK_FALSE(Valid("", NameKind::kToken));
-  for (std::string_view ok : {"valid", "valid/1", "valid/one/va_lid", "valid-1/valid/2/th.ree",
-                              "Приключения/੫൬/Foo"}) {
+  for (std::string_view ok :
+       {"valid", "valid/1", "valid/one/va_lid", "valid-1/valid/2/th.ree", "Приключения/੫൬/Foo"}) {
     CHECK(Valid(ok, NameKind::kCatalogName));
   }
   for (std::string_view bad : {"/bad/leading/slash", "bad/trailing/slash/", "bad-middle//slash", "",
@@ -29,8 +31,8 @@ TEST_CASE("names: tokens and catalog names (models crate vectors)") {
   for (std::string_view bad : {"/bad/leading/slash", "bad-middle//slash", "a-bad/sp ace/", "/"}) {
     CHECK_FALSE(Valid(bad, NameKind::kPrefix));
   }
-  for (std::string_view ok : {"valid", "a/json/pointer/without/leading/slash", "may have space",
-                              "with/esc~0ape"}) {
+  for (std::string_view ok :
+       {"valid", "a/json/pointer/without/leading/slash", "may have space", "with/esc~0ape"}) {
     CHECK(Valid(ok, NameKind::kField));
   }
   for (std::string_view bad : {"/a/json/pointer/with/leading/slash", "", "/", "bad/esc~ape"}) {

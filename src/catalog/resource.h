@@ -29,8 +29,8 @@ struct Resource {
   std::string url;      ///< absolute, without fragment
   std::string display;  ///< path shown in diagnostics
   ContentType type = ContentType::kCatalog;
-  std::string text;  ///< the raw file contents
-  bool loaded = false;  ///< fetched and parsed without error
+  std::string text;          ///< the raw file contents
+  bool loaded = false;       ///< fetched and parsed without error
   bool is_document = false;  ///< `root` holds parsed YAML/JSON (else a string of `text`)
   bool merge_keys = false;   ///< parsed with YAML merge keys expanded (catalog files)
   doc::Node root;

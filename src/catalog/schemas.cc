@@ -26,14 +26,17 @@ Scope SchemaBuilder::LocationOf(const SchemaRef& ref, std::string_view doc_ptr) 
   const doc::Node* node = &ref.inline_doc;
   if (!ref.is_inline()) {
     const Resource* r = cat_->FindResource(StripFragment(ref.url));
-    if (r == nullptr || !r->is_document) return at;
+    if (r == nullptr || !r->is_document)
+      return at;
     std::string frag = PercentDecode(FragmentOf(ref.url));
     auto p = doc::Pointer::Parse(frag);
-    if (!p.ok() || (node = p->Query(r->root)) == nullptr) return at;
+    if (!p.ok() || (node = p->Query(r->root)) == nullptr)
+      return at;
     at = Scope{r, frag};
   }
   auto ptr = doc::Pointer::Parse(doc_ptr);
-  if (!ptr.ok()) return at;
+  if (!ptr.ok())
+    return at;
   // Follow `properties` and `items` as far as they describe the location.
   for (const doc::Pointer::Token& tok : ptr->tokens()) {
     const doc::Node* props = node->is_object() ? node->Find("properties") : nullptr;
@@ -52,7 +55,8 @@ Scope SchemaBuilder::LocationOf(const SchemaRef& ref, std::string_view doc_ptr) 
 }
 
 std::string SchemaBuilder::IndexUri(const SchemaRef& ref) {
-  if (!ref.is_inline()) return ref.url;
+  if (!ref.is_inline())
+    return ref.url;
   return ref.scope.resource->url + "?ptr=" + ref.scope.pointer;
 }
 
@@ -80,28 +84,35 @@ bool SchemaBuilder::AddDocuments(doc::schema::SchemaIndex* index, const SchemaRe
     synthetic_[uri] = ref.Uri();
     if (!index->Contains(uri)) {
       if (Status s = index->Add(uri, ref.inline_doc); !s.ok()) {
-        cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer, Humanize(std::string(s.message())));
+        cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer,
+                                Humanize(std::string(s.message())));
         return false;
       }
     }
   } else {
     doc_key = std::string(StripFragment(ref.url));
-    if (doc_key.rfind("flow://", 0) == 0) return true;
+    if (doc_key.rfind("flow://", 0) == 0)
+      return true;
     const Resource* r = cat_->FindResource(doc_key);
-    if (loader_->Failed(doc_key) || r == nullptr || !r->is_document) return false;
+    if (loader_->Failed(doc_key) || r == nullptr || !r->is_document)
+      return false;
     if (!index->Contains(doc_key)) {
       if (Status s = index->Add(doc_key, r->root); !s.ok()) {
-        cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer, Humanize(std::string(s.message())));
+        cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer,
+                                Humanize(std::string(s.message())));
         return false;
       }
     }
   }
   for (const std::string& url : loader_->SchemaClosure(doc_key)) {
-    if (loader_->Failed(url)) return false;
+    if (loader_->Failed(url))
+      return false;
     const Resource* r = cat_->FindResource(url);
-    if (r == nullptr || !r->is_document || index->Contains(url)) continue;
+    if (r == nullptr || !r->is_document || index->Contains(url))
+      continue;
     if (Status s = index->Add(url, r->root); !s.ok()) {
-      cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer, Humanize(std::string(s.message())));
+      cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer,
+                              Humanize(std::string(s.message())));
       return false;
     }
   }
@@ -111,7 +122,8 @@ bool SchemaBuilder::AddDocuments(doc::schema::SchemaIndex* index, const SchemaRe
 std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const SchemaRef* write) {
   const bool cacheable = !ref.is_inline() && write == nullptr;
   if (cacheable) {
-    if (auto it = by_url_.find(ref.url); it != by_url_.end()) return it->second;
+    if (auto it = by_url_.find(ref.url); it != by_url_.end())
+      return it->second;
   }
   auto report = [&](std::string message) {
     cat_->diagnostics.Error(ref.scope.resource, ref.scope.pointer, std::move(message));
@@ -134,7 +146,8 @@ std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const Sche
     }
   }
   doc::schema::SchemaIndex index;
-  if (!AddDocuments(&index, ref)) return std::nullopt;
+  if (!AddDocuments(&index, ref))
+    return std::nullopt;
 
   // Bind flow:// references and any `$id`-named documents that were loaded elsewhere.
   bool bound_write = false;
@@ -147,13 +160,13 @@ std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const Sche
           return std::nullopt;
         }
         if (!bound_write) {
-          if (!AddDocuments(&index, *write)) return std::nullopt;
+          if (!AddDocuments(&index, *write))
+            return std::nullopt;
           bound_write = true;
         }
         // Locally there is no inferred schema, so the relaxed write schema is the
         // write schema itself (as Flow does when no inference is available).
-        std::vector<doc::Field> fields{
-            {"$ref", doc::Node::String(*cat_->arena, IndexUri(*write))}};
+        std::vector<doc::Field> fields{{"$ref", doc::Node::String(*cat_->arena, IndexUri(*write))}};
         if (Status s = index.Add(missing, doc::MakeObject(*cat_->arena, fields)); !s.ok()) {
           report(Humanize(std::string(s.message())));
           return std::nullopt;
@@ -180,7 +193,8 @@ std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const Sche
         progress = true;
       }
     }
-    if (!progress) break;
+    if (!progress)
+      break;
   }
 
   auto compiled = doc::schema::Schema::Compile(index, IndexUri(ref));
@@ -191,12 +205,17 @@ std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const Sche
     for (const auto& res : cat_->resources) {
       std::string prefix = res->url + "#/";
       size_t pos = msg.find(prefix);
-      if (pos == std::string::npos) continue;
+      if (pos == std::string::npos)
+        continue;
       size_t end = pos + prefix.size();
-      while (end < msg.size() && IsPointerChar(msg[end])) ++end;
-      while (end > pos + prefix.size() && (msg[end - 1] == ':' || msg[end - 1] == '.')) --end;
-      std::string ptr = PercentDecode(msg.substr(pos + prefix.size() - 1, end - pos - prefix.size() + 1));
-      if (res->is_document && res->marks().Find(ptr) != nullptr) at = Scope{res.get(), ptr};
+      while (end < msg.size() && IsPointerChar(msg[end]))
+        ++end;
+      while (end > pos + prefix.size() && (msg[end - 1] == ':' || msg[end - 1] == '.'))
+        --end;
+      std::string ptr =
+          PercentDecode(msg.substr(pos + prefix.size() - 1, end - pos - prefix.size() + 1));
+      if (res->is_document && res->marks().Find(ptr) != nullptr)
+        at = Scope{res.get(), ptr};
       break;
     }
     cat_->diagnostics.Error(at.resource, at.pointer, std::move(msg));
@@ -206,7 +225,8 @@ std::optional<BuiltSchema> SchemaBuilder::Build(const SchemaRef& ref, const Sche
   built.schema = std::move(*compiled);
   built.shape = std::make_shared<const doc::schema::Shape>(doc::schema::InferShape(*built.schema));
   built.uri = ref.Uri();
-  if (cacheable) by_url_[ref.url] = built;
+  if (cacheable)
+    by_url_[ref.url] = built;
   return built;
 }
 

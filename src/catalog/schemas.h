@@ -52,7 +52,7 @@ class SchemaBuilder {
 
   Catalog* cat_;
   Loader* loader_;
-  std::map<std::string, BuiltSchema> by_url_;  ///< schemas by URL, compiled once
+  std::map<std::string, BuiltSchema> by_url_;     ///< schemas by URL, compiled once
   std::map<std::string, std::string> synthetic_;  ///< synthetic URI -> Flow URI
 };
 

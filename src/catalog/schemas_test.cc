@@ -10,7 +10,8 @@
 namespace flow::catalog {
 namespace {
 
-TEST_CASE("schemas: inline schemas use $anchor refs; file schemas use pointer and anchor fragments") {
+TEST_CASE(
+    "schemas: inline schemas use $anchor refs; file schemas use pointer and anchor fragments") {
   Fixture f(Files{
       {"flow.yaml", R"(
 collections:
@@ -43,8 +44,10 @@ collections:
   REQUIRE(s != nullptr);
   CHECK(s->FindProjection("id")->types == doc::schema::kTypeInteger);
   CHECK(s->write_schema_uri == s->scope.Url() + "/schema");
-  CHECK(c.FindCollection("acme/by-pointer")->FindProjection("id")->types == doc::schema::kTypeString);
-  CHECK(c.FindCollection("acme/by-anchor")->FindProjection("id")->types == doc::schema::kTypeString);
+  CHECK(c.FindCollection("acme/by-pointer")->FindProjection("id")->types ==
+        doc::schema::kTypeString);
+  CHECK(c.FindCollection("acme/by-anchor")->FindProjection("id")->types ==
+        doc::schema::kTypeString);
   // The same schema URL is compiled once and shared.
   CHECK(c.FindCollection("acme/by-pointer")->write_validator_schema !=
         c.FindCollection("acme/by-anchor")->write_validator_schema);
@@ -105,7 +108,8 @@ collections:
         "flow.yaml#/collections/acme~1a/readSchema but \"integer\" in write schema "
         "flow.yaml#/collections/acme~1a/writeSchema; the types of a keyed location may differ "
         "only in null-ability\n"
-        "flow.yaml:8:11: location /id is unknown in schema flow.yaml#/collections/acme~1b/writeSchema\n"
+        "flow.yaml:8:11: location /id is unknown in schema "
+        "flow.yaml#/collections/acme~1b/writeSchema\n"
         "flow.yaml:13:13: flow://write-schema can only be referenced from within a collection's "
         "readSchema\n");
 }
@@ -124,8 +128,9 @@ collections:
 )"}});
   f.Load();
   std::string d = f.Diags();
-  CHECK(d == "flow.yaml:10:21: flow.yaml#/collections/acme~1a/schema/properties/bad/type: "
-             "invalid type name 'strnig'\n");
+  CHECK(d ==
+        "flow.yaml:10:21: flow.yaml#/collections/acme~1a/schema/properties/bad/type: "
+        "invalid type name 'strnig'\n");
 }
 
 TEST_CASE("schemas: LocationOf follows properties and items") {

@@ -11,15 +11,18 @@ const SourceMap::Entry* SourceMap::Find(std::string_view pointer) const {
 
 Mark SourceMap::ValueMark(std::string_view pointer) const {
   while (true) {
-    if (const Entry* e = Find(pointer); e != nullptr && e->value.known()) return e->value;
-    if (pointer.empty()) return Mark{};
+    if (const Entry* e = Find(pointer); e != nullptr && e->value.known())
+      return e->value;
+    if (pointer.empty())
+      return Mark{};
     size_t slash = pointer.rfind('/');
     pointer = pointer.substr(0, slash == std::string_view::npos ? 0 : slash);
   }
 }
 
 Mark SourceMap::KeyMark(std::string_view pointer) const {
-  if (const Entry* e = Find(pointer); e != nullptr && e->key.known()) return e->key;
+  if (const Entry* e = Find(pointer); e != nullptr && e->key.known())
+    return e->key;
   return ValueMark(pointer);
 }
 

@@ -15,7 +15,8 @@ class Parser {
   void Run() {
     Scope root{r_, ""};
     const doc::Node& n = r_->root;
-    if (n.is_null()) return;  // an empty file is an empty catalog
+    if (n.is_null())
+      return;  // an empty file is an empty catalog
     if (!rd_.Object(root, n,
                     {"$schema", "import", "collections", "captures", "materializations", "tests",
                      "storageMappings", "npmDependencies", "endpoints", "journalRules"},
@@ -31,13 +32,15 @@ class Parser {
         rd_.Warning(root.Push(relic), "`" + std::string(relic) + "` is obsolete and ignored", true);
       }
     }
-    if (const doc::Node* v = n.Find("import")) ParseImports(root.Push("import"), *v);
-    if (const doc::Node* v = n.Find("collections")) ParseCollections(root.Push("collections"), *v);
+    if (const doc::Node* v = n.Find("import"))
+      ParseImports(root.Push("import"), *v);
+    if (const doc::Node* v = n.Find("collections"))
+      ParseCollections(root.Push("collections"), *v);
     if (const doc::Node* v = n.Find("captures")) {
-      ForEachNamed(root.Push("captures"), *v, "capture", [&](const Scope& at, std::string_view name,
-                                                             const doc::Node& def) {
-        ParseCapture(at, name, def);
-      });
+      ForEachNamed(root.Push("captures"), *v, "capture",
+                   [&](const Scope& at, std::string_view name, const doc::Node& def) {
+                     ParseCapture(at, name, def);
+                   });
     }
     if (const doc::Node* v = n.Find("materializations")) {
       ForEachNamed(root.Push("materializations"), *v, "materialization",
@@ -45,12 +48,14 @@ class Parser {
                      ParseMaterialization(at, name, def);
                    });
     }
-    if (const doc::Node* v = n.Find("tests")) ParseTests(root.Push("tests"), *v);
+    if (const doc::Node* v = n.Find("tests"))
+      ParseTests(root.Push("tests"), *v);
     if (const doc::Node* v = n.Find("storageMappings")) {
       ParseStorageMappings(root.Push("storageMappings"), *v);
     }
     if (const doc::Node* v = n.Find("npmDependencies")) {
-      if (!v->is_object()) rd_.TypeError(root.Push("npmDependencies"), *v, "a map");
+      if (!v->is_object())
+        rd_.TypeError(root.Push("npmDependencies"), *v, "a map");
     }
   }
 
@@ -63,7 +68,8 @@ class Parser {
     }
     for (const doc::Field& f : n.fields()) {
       Scope s = at.Push(f.name);
-      if (auto err = CheckName(f.name, NameKind::kCatalogName, entity)) rd_.Error(s, *err, true);
+      if (auto err = CheckName(f.name, NameKind::kCatalogName, entity))
+        rd_.Error(s, *err, true);
       fn(s, f.name, f.value);
     }
   }
@@ -80,14 +86,16 @@ class Parser {
         loader_->Import(s, item.as_string(), ContentType::kCatalog);
       } else if (item.is_object()) {
         // The legacy long form {url, contentType}.
-        if (!rd_.Object(s, item, {"url", "contentType"})) continue;
+        if (!rd_.Object(s, item, {"url", "contentType"}))
+          continue;
         const doc::Node* url = item.Find("url");
         if (url == nullptr) {
           rd_.Missing(s, "url");
           continue;
         }
         std::string u, type = "CATALOG";
-        if (!rd_.String(s.Push("url"), *url, &u)) continue;
+        if (!rd_.String(s.Push("url"), *url, &u))
+          continue;
         if (const doc::Node* ct = item.Find("contentType")) {
           if (!rd_.Enum(s.Push("contentType"), *ct,
                         {"CATALOG", "JSON_SCHEMA", "CONFIG", "DOCUMENTS_FIXTURE"}, &type)) {
@@ -123,10 +131,12 @@ class Parser {
   std::optional<PartitionSelector> ParseSelector(const Scope& at, const doc::Node& n) {
     PartitionSelector sel;
     sel.scope = at;
-    if (!rd_.Object(at, n, {"include", "exclude"})) return std::nullopt;
+    if (!rd_.Object(at, n, {"include", "exclude"}))
+      return std::nullopt;
     for (std::string_view which : {"include", "exclude"}) {
       const doc::Node* m = n.Find(which);
-      if (m == nullptr) continue;
+      if (m == nullptr)
+        continue;
       Scope ms = at.Push(which);
       if (!m->is_object()) {
         rd_.TypeError(ms, *m, "a map of partition fields to arrays of values");
@@ -139,7 +149,8 @@ class Parser {
           continue;
         }
         PartitionSelector::Field field{std::string(f.name), {}, fs};
-        for (const doc::Node& v : f.value.items()) field.values.push_back(v);
+        for (const doc::Node& v : f.value.items())
+          field.values.push_back(v);
         (which == "include" ? sel.include : sel.exclude).push_back(std::move(field));
       }
     }
@@ -149,7 +160,8 @@ class Parser {
   void ParseCollections(const Scope& at, const doc::Node& n) {
     if (n.is_array()) {
       // The V0 list form [{name, schema, key, ...}].
-      rd_.Warning(at, "a list of collections is the obsolete V0 form; use a map of names to definitions");
+      rd_.Warning(
+          at, "a list of collections is the obsolete V0 form; use a map of names to definitions");
       size_t i = 0;
       for (const doc::Node& item : n.items()) {
         Scope s = at.Push(i++);
@@ -163,8 +175,10 @@ class Parser {
           rd_.Missing(s, "name");
           continue;
         }
-        if (!rd_.String(s.Push("name"), *name, &nm)) continue;
-        if (auto err = CheckName(nm, NameKind::kCatalogName, "collection")) rd_.Error(s.Push("name"), *err);
+        if (!rd_.String(s.Push("name"), *name, &nm))
+          continue;
+        if (auto err = CheckName(nm, NameKind::kCatalogName, "collection"))
+          rd_.Error(s.Push("name"), *err);
         ParseCollection(s, nm, item, /*v0_list=*/true);
       }
       return;
@@ -179,18 +193,19 @@ class Parser {
     Collection c;
     c.name = std::string(name);
     c.scope = at;
-    bool ok = v0_list ? rd_.Object(at, n,
-                                   {"name", "schema", "writeSchema", "readSchema", "key",
-                                    "projections", "journals", "derive", "derivation",
-                                    "expectPubId", "delete", "reset"},
-                                   "a collection definition")
-                      : rd_.Object(at, n,
-                                   {"schema", "writeSchema", "readSchema", "key", "projections",
-                                    "journals", "derive", "derivation", "expectPubId", "delete",
-                                    "reset"},
-                                   "a collection definition");
-    if (!ok) return;
-    if (const doc::Node* v = n.Find("schema")) c.schema = ParseSchemaRef(at.Push("schema"), *v);
+    bool ok =
+        v0_list ? rd_.Object(at, n,
+                             {"name", "schema", "writeSchema", "readSchema", "key", "projections",
+                              "journals", "derive", "derivation", "expectPubId", "delete", "reset"},
+                             "a collection definition")
+                : rd_.Object(at, n,
+                             {"schema", "writeSchema", "readSchema", "key", "projections",
+                              "journals", "derive", "derivation", "expectPubId", "delete", "reset"},
+                             "a collection definition");
+    if (!ok)
+      return;
+    if (const doc::Node* v = n.Find("schema"))
+      c.schema = ParseSchemaRef(at.Push("schema"), *v);
     if (const doc::Node* v = n.Find("writeSchema")) {
       c.write_schema = ParseSchemaRef(at.Push("writeSchema"), *v);
     }
@@ -214,13 +229,15 @@ class Parser {
           if (f.value.is_string()) {
             spec.location = std::string(f.value.as_string());
           } else if (f.value.is_object()) {
-            if (!rd_.Object(fs, f.value, {"location", "partition"}, "a projection")) continue;
+            if (!rd_.Object(fs, f.value, {"location", "partition"}, "a projection"))
+              continue;
             const doc::Node* loc = f.value.Find("location");
             if (loc == nullptr) {
               rd_.Missing(fs, "location");
               continue;
             }
-            if (!rd_.String(fs.Push("location"), *loc, &spec.location)) continue;
+            if (!rd_.String(fs.Push("location"), *loc, &spec.location))
+              continue;
             if (const doc::Node* p = f.value.Find("partition")) {
               rd_.Bool(fs.Push("partition"), *p, &spec.partition);
             }
@@ -232,14 +249,16 @@ class Parser {
         }
       }
     }
-    if (const doc::Node* v = n.Find("journals")) ParseJournals(at.Push("journals"), *v);
+    if (const doc::Node* v = n.Find("journals"))
+      ParseJournals(at.Push("journals"), *v);
     if (const doc::Node* v = n.Find("derive")) {
       c.derive = ParseDerivation(at.Push("derive"), *v);
     } else if (const doc::Node* v = n.Find("derivation")) {
       c.derive = ParseLegacyDerivation(at.Push("derivation"), *v);
     }
     if (n.Find("derive") != nullptr && n.Find("derivation") != nullptr) {
-      rd_.Error(at.Push("derivation"), "a collection may set `derive` or the legacy `derivation`, not both", true);
+      rd_.Error(at.Push("derivation"),
+                "a collection may set `derive` or the legacy `derivation`, not both", true);
     }
     if (const doc::Node* v = n.Find("expectPubId")) {
       std::string ignored;
@@ -255,16 +274,19 @@ class Parser {
   }
 
   void ParseJournals(const Scope& at, const doc::Node& n) {
-    if (!rd_.Object(at, n, {"fragments"})) return;
+    if (!rd_.Object(at, n, {"fragments"}))
+      return;
     const doc::Node* f = n.Find("fragments");
-    if (f == nullptr) return;
+    if (f == nullptr)
+      return;
     Scope fs = at.Push("fragments");
-    if (!rd_.Object(fs, *f, {"length", "compressionCodec", "retention", "flushInterval"})) return;
+    if (!rd_.Object(fs, *f, {"length", "compressionCodec", "retention", "flushInterval"}))
+      return;
     if (const doc::Node* v = f->Find("length")) {
       uint32_t len;
       if (rd_.U32(fs.Push("length"), *v, &len) && (len < 32 || len > 4096)) {
-        rd_.Error(fs.Push("length"), "fragment length must be between 32 and 4096 (MB), not " +
-                                         std::to_string(len));
+        rd_.Error(fs.Push("length"),
+                  "fragment length must be between 32 and 4096 (MB), not " + std::to_string(len));
       }
     }
     if (const doc::Node* v = f->Find("compressionCodec")) {
@@ -282,11 +304,12 @@ class Parser {
 
   void ParseShards(const Scope& at, const doc::Node& n, bool* disabled) {
     if (!rd_.Object(at, n,
-                    {"disable", "minTxnDuration", "maxTxnDuration", "hotStandbys",
-                     "ringBufferSize", "readChannelSize", "logLevel"})) {
+                    {"disable", "minTxnDuration", "maxTxnDuration", "hotStandbys", "ringBufferSize",
+                     "readChannelSize", "logLevel"})) {
       return;
     }
-    if (const doc::Node* v = n.Find("disable")) rd_.Bool(at.Push("disable"), *v, disabled);
+    if (const doc::Node* v = n.Find("disable"))
+      rd_.Bool(at.Push("disable"), *v, disabled);
     for (std::string_view d : {"minTxnDuration", "maxTxnDuration"}) {
       if (const doc::Node* v = n.Find(d)) {
         std::chrono::milliseconds ignored;
@@ -330,7 +353,8 @@ class Parser {
       Scope ts = at.Push("transforms");
       size_t i = 0;
       for (const doc::Node& item : t->items()) {
-        if (auto tr = ParseTransform(ts.Push(i), item)) d.transforms.push_back(std::move(*tr));
+        if (auto tr = ParseTransform(ts.Push(i), item))
+          d.transforms.push_back(std::move(*tr));
         ++i;
       }
     }
@@ -348,7 +372,8 @@ class Parser {
         }
       }
     }
-    if (const doc::Node* v = n.Find("shards")) ParseShards(at.Push("shards"), *v, &d.shards_disabled);
+    if (const doc::Node* v = n.Find("shards"))
+      ParseShards(at.Push("shards"), *v, &d.shards_disabled);
     return d;
   }
 
@@ -358,16 +383,21 @@ class Parser {
       return;
     }
     if (n.size() != 1) {
-      rd_.Error(at, "`using` must set exactly one of `sqlite`, `typescript`, `python`, `connector` or `local`");
-      if (n.size() == 0) return;
+      rd_.Error(at,
+                "`using` must set exactly one of `sqlite`, `typescript`, `python`, `connector` or "
+                "`local`");
+      if (n.size() == 0)
+        return;
     }
     const doc::Field& f = n.fields()[0];
     Scope s = at.Push(f.name);
     const doc::Node& v = f.value;
     if (f.name == "sqlite") {
       d->using_ = DeriveUsing::kSqlite;
-      if (v.is_null()) return;
-      if (!rd_.Object(s, v, {"migrations"}, "a SQLite configuration")) return;
+      if (v.is_null())
+        return;
+      if (!rd_.Object(s, v, {"migrations"}, "a SQLite configuration"))
+        return;
       if (const doc::Node* m = v.Find("migrations")) {
         Scope ms = s.Push("migrations");
         if (!m->is_array()) {
@@ -386,7 +416,8 @@ class Parser {
       }
     } else if (f.name == "typescript" || f.name == "python") {
       d->using_ = f.name == "typescript" ? DeriveUsing::kTypescript : DeriveUsing::kPython;
-      if (!rd_.Object(s, v, {"module", "dependencies", "files", "config"})) return;
+      if (!rd_.Object(s, v, {"module", "dependencies", "files", "config"}))
+        return;
       if (const doc::Node* m = v.Find("module")) {
         d->module = loader_->ResolveContent(s.Push("module"), *m);
       } else if (f.name == "typescript") {
@@ -394,7 +425,8 @@ class Parser {
       }
     } else if (f.name == "connector") {
       d->using_ = DeriveUsing::kConnector;
-      if (!rd_.Object(s, v, {"image", "config"}, "a connector configuration")) return;
+      if (!rd_.Object(s, v, {"image", "config"}, "a connector configuration"))
+        return;
       if (const doc::Node* im = v.Find("image")) {
         rd_.String(s.Push("image"), *im, &d->image);
       } else {
@@ -413,7 +445,8 @@ class Parser {
 
   void ParseLocal(const Scope& s, const doc::Node& v, std::vector<std::string>* command,
                   std::optional<Content>* config) {
-    if (!rd_.Object(s, v, {"command", "config", "env", "protobuf"}, "a local command configuration")) {
+    if (!rd_.Object(s, v, {"command", "config", "env", "protobuf"},
+                    "a local command configuration")) {
       return;
     }
     if (const doc::Node* c = v.Find("command")) {
@@ -461,34 +494,39 @@ class Parser {
       rd_.Missing(at, "name");
       return false;
     }
-    if (!rd_.String(at.Push("name"), *nm, name)) return false;
+    if (!rd_.String(at.Push("name"), *nm, name))
+      return false;
     *name_scope = at.Push("name");
     if (const doc::Node* p = n.Find("partitions")) {
-      if (auto sel = ParseSelector(at.Push("partitions"), *p)) *partitions = std::move(*sel);
+      if (auto sel = ParseSelector(at.Push("partitions"), *p))
+        *partitions = std::move(*sel);
     }
     if (const doc::Node* v = n.Find("notBefore")) {
       std::string ts;
-      if (rd_.Timestamp(at.Push("notBefore"), *v, &ts)) *not_before = ts;
+      if (rd_.Timestamp(at.Push("notBefore"), *v, &ts))
+        *not_before = ts;
     }
     if (const doc::Node* v = n.Find("notAfter")) {
       std::string ts;
-      if (rd_.Timestamp(at.Push("notAfter"), *v, &ts)) *not_after = ts;
+      if (rd_.Timestamp(at.Push("notAfter"), *v, &ts))
+        *not_after = ts;
     }
     return true;
   }
 
   std::optional<Transform> ParseTransform(const Scope& at, const doc::Node& n) {
-    if (!rd_.Object(at, n,
-                    {"name", "source", "shuffle", "lambda", "priority", "readDelay", "disable",
-                     "backfill"},
-                    "a transform")) {
+    if (!rd_.Object(
+            at, n,
+            {"name", "source", "shuffle", "lambda", "priority", "readDelay", "disable", "backfill"},
+            "a transform")) {
       return std::nullopt;
     }
     Transform t;
     t.scope = at;
     if (const doc::Node* v = n.Find("name")) {
       if (rd_.String(at.Push("name"), *v, &t.name)) {
-        if (auto err = CheckName(t.name, NameKind::kToken, "transform")) rd_.Error(at.Push("name"), *err);
+        if (auto err = CheckName(t.name, NameKind::kToken, "transform"))
+          rd_.Error(at.Push("name"), *err);
       }
     } else {
       rd_.Missing(at, "name");
@@ -513,9 +551,12 @@ class Parser {
         t.lambda = loader_->ResolveContent(at.Push("lambda"), *v);
       }
     }
-    if (const doc::Node* v = n.Find("priority")) rd_.U32(at.Push("priority"), *v, &t.priority);
-    if (const doc::Node* v = n.Find("readDelay")) rd_.Duration(at.Push("readDelay"), *v, &t.read_delay);
-    if (const doc::Node* v = n.Find("disable")) rd_.Bool(at.Push("disable"), *v, &t.disable);
+    if (const doc::Node* v = n.Find("priority"))
+      rd_.U32(at.Push("priority"), *v, &t.priority);
+    if (const doc::Node* v = n.Find("readDelay"))
+      rd_.Duration(at.Push("readDelay"), *v, &t.read_delay);
+    if (const doc::Node* v = n.Find("disable"))
+      rd_.Bool(at.Push("disable"), *v, &t.disable);
     if (const doc::Node* v = n.Find("backfill")) {
       uint32_t ignored;
       rd_.U32(at.Push("backfill"), *v, &ignored);
@@ -533,7 +574,8 @@ class Parser {
       }
       return;
     }
-    if (!rd_.Object(at, n, {"key", "lambda"}, "`any`, {key: [/ptr, ...]} or {lambda: ...}")) return;
+    if (!rd_.Object(at, n, {"key", "lambda"}, "`any`, {key: [/ptr, ...]} or {lambda: ...}"))
+      return;
     if (n.size() != 1) {
       rd_.Error(at, "shuffle must set exactly one of `key` or `lambda`");
       return;
@@ -562,13 +604,15 @@ class Parser {
     if (const doc::Node* reg = n.Find("register")) {
       Scope rs = at.Push("register");
       if (rd_.Object(rs, *reg, {"schema", "initial"})) {
-        if (const doc::Node* s = reg->Find("schema")) ParseSchemaRef(rs.Push("schema"), *s);
+        if (const doc::Node* s = reg->Find("schema"))
+          ParseSchemaRef(rs.Push("schema"), *s);
       }
     }
     if (const doc::Node* ts = n.Find("typescript")) {
       Scope s = at.Push("typescript");
       if (rd_.Object(s, *ts, {"module", "npmDependencies"})) {
-        if (const doc::Node* m = ts->Find("module")) d.module = loader_->ResolveContent(s.Push("module"), *m);
+        if (const doc::Node* m = ts->Find("module"))
+          d.module = loader_->ResolveContent(s.Push("module"), *m);
       }
     }
     const doc::Node* tr = n.Find("transform");
@@ -583,7 +627,8 @@ class Parser {
     }
     for (const doc::Field& f : tr->fields()) {
       Scope s = ts.Push(f.name);
-      if (auto err = CheckName(f.name, NameKind::kToken, "transform")) rd_.Error(s, *err, true);
+      if (auto err = CheckName(f.name, NameKind::kToken, "transform"))
+        rd_.Error(s, *err, true);
       if (!rd_.Object(s, f.value,
                       {"source", "shuffle", "readDelay", "priority", "update", "publish"},
                       "a transform")) {
@@ -602,9 +647,11 @@ class Parser {
             rd_.Missing(ss, "name");
           }
           if (const doc::Node* p = src->Find("partitions")) {
-            if (auto sel = ParseSelector(ss.Push("partitions"), *p)) t.partitions = std::move(*sel);
+            if (auto sel = ParseSelector(ss.Push("partitions"), *p))
+              t.partitions = std::move(*sel);
           }
-          if (const doc::Node* sc = src->Find("schema")) ParseSchemaRef(ss.Push("schema"), *sc);
+          if (const doc::Node* sc = src->Find("schema"))
+            ParseSchemaRef(ss.Push("schema"), *sc);
         }
       } else {
         rd_.Missing(s, "source");
@@ -615,10 +662,13 @@ class Parser {
         t.shuffle_scope = s.Push("shuffle");
         ParseShuffle(t.shuffle_scope, *sh, &t);
       }
-      if (const doc::Node* v = f.value.Find("readDelay")) rd_.Duration(s.Push("readDelay"), *v, &t.read_delay);
-      if (const doc::Node* v = f.value.Find("priority")) rd_.U32(s.Push("priority"), *v, &t.priority);
+      if (const doc::Node* v = f.value.Find("readDelay"))
+        rd_.Duration(s.Push("readDelay"), *v, &t.read_delay);
+      if (const doc::Node* v = f.value.Find("priority"))
+        rd_.U32(s.Push("priority"), *v, &t.priority);
       if (f.value.Find("update") == nullptr && f.value.Find("publish") == nullptr) {
-        rd_.Error(s, "transform " + t.name + " must set at least one of 'update' or 'publish' lambdas");
+        rd_.Error(
+            s, "transform " + t.name + " must set at least one of 'update' or 'publish' lambdas");
       }
       d.transforms.push_back(std::move(t));
     }
@@ -642,7 +692,8 @@ class Parser {
     } else {
       rd_.Missing(at, "target");
     }
-    if (const doc::Node* v = n.Find("disable")) rd_.Bool(at.Push("disable"), *v, &b.disable);
+    if (const doc::Node* v = n.Find("disable"))
+      rd_.Bool(at.Push("disable"), *v, &b.disable);
     if (const doc::Node* v = n.Find("backfill")) {
       uint32_t ignored;
       rd_.U32(at.Push("backfill"), *v, &ignored);
@@ -652,7 +703,8 @@ class Parser {
 
   void ParseConnectorEndpoint(const Scope& s, const doc::Node& v, std::string* image,
                               std::optional<Content>* config) {
-    if (!rd_.Object(s, v, {"image", "config"}, "a connector configuration")) return;
+    if (!rd_.Object(s, v, {"image", "config"}, "a connector configuration"))
+      return;
     if (const doc::Node* im = v.Find("image")) {
       rd_.String(s.Push("image"), *im, image);
     } else {
@@ -700,24 +752,28 @@ class Parser {
       } else {
         size_t i = 0;
         for (const doc::Node& item : b->items()) {
-          if (auto binding = ParseCaptureBinding(bs.Push(i), item)) c.bindings.push_back(std::move(*binding));
+          if (auto binding = ParseCaptureBinding(bs.Push(i), item))
+            c.bindings.push_back(std::move(*binding));
           ++i;
         }
       }
     } else {
       rd_.Missing(at, "bindings");
     }
-    if (const doc::Node* v = n.Find("interval")) rd_.Duration(at.Push("interval"), *v, &c.interval);
+    if (const doc::Node* v = n.Find("interval"))
+      rd_.Duration(at.Push("interval"), *v, &c.interval);
     if (const doc::Node* v = n.Find("autoDiscover")) {
       Scope as = at.Push("autoDiscover");
-      if (!v->is_null() && rd_.Object(as, *v, {"addNewBindings", "evolveIncompatibleCollections"})) {
+      if (!v->is_null() &&
+          rd_.Object(as, *v, {"addNewBindings", "evolveIncompatibleCollections"})) {
         for (const doc::Field& f : v->fields()) {
           bool ignored;
           rd_.Bool(as.Push(f.name), f.value, &ignored);
         }
       }
     }
-    if (const doc::Node* v = n.Find("shards")) ParseShards(at.Push("shards"), *v, &c.shards_disabled);
+    if (const doc::Node* v = n.Find("shards"))
+      ParseShards(at.Push("shards"), *v, &c.shards_disabled);
     for (std::string_view s : {"redactSalt", "expectPubId"}) {
       if (const doc::Node* v = n.Find(s)) {
         std::string ignored;
@@ -742,7 +798,8 @@ class Parser {
     b.scope = at;
     if (const doc::Node* v = n.Find("source")) {
       std::optional<std::string> nb, na;
-      ParseSource(at.Push("source"), *v, &b.collection, &b.collection_scope, &b.partitions, &nb, &na);
+      ParseSource(at.Push("source"), *v, &b.collection, &b.collection_scope, &b.partitions, &nb,
+                  &na);
     } else {
       rd_.Missing(at, "source");
     }
@@ -787,7 +844,8 @@ class Parser {
       uint32_t ignored;
       rd_.U32(at.Push("priority"), *v, &ignored);
     }
-    if (const doc::Node* v = n.Find("disable")) rd_.Bool(at.Push("disable"), *v, &b.disable);
+    if (const doc::Node* v = n.Find("disable"))
+      rd_.Bool(at.Push("disable"), *v, &b.disable);
     if (const doc::Node* v = n.Find("backfill")) {
       uint32_t ignored;
       rd_.U32(at.Push("backfill"), *v, &ignored);
@@ -802,8 +860,8 @@ class Parser {
 
   void ParseMaterialization(const Scope& at, std::string_view name, const doc::Node& n) {
     if (!rd_.Object(at, n,
-                    {"endpoint", "bindings", "sourceCapture", "source", "onIncompatibleSchemaChange",
-                     "shards", "expectPubId", "delete"},
+                    {"endpoint", "bindings", "sourceCapture", "source",
+                     "onIncompatibleSchemaChange", "shards", "expectPubId", "delete"},
                     "a materialization definition")) {
       return;
     }
@@ -812,9 +870,11 @@ class Parser {
     m.scope = at;
     if (const doc::Node* e = n.Find("endpoint")) {
       Scope es = at.Push("endpoint");
-      if (rd_.Object(es, *e, {"connector", "local", "sqlite", "dekaf", "flowSink"}, "an endpoint")) {
+      if (rd_.Object(es, *e, {"connector", "local", "sqlite", "dekaf", "flowSink"},
+                     "an endpoint")) {
         if (e->size() != 1) {
-          rd_.Error(es, "endpoint must set exactly one of `connector`, `local`, `sqlite` or `dekaf`");
+          rd_.Error(es,
+                    "endpoint must set exactly one of `connector`, `local`, `sqlite` or `dekaf`");
         } else {
           const doc::Field& f = e->fields()[0];
           Scope fs = es.Push(f.name);
@@ -859,7 +919,8 @@ class Parser {
     } else {
       rd_.Missing(at, "bindings");
     }
-    if (const doc::Node* v = n.Find("shards")) ParseShards(at.Push("shards"), *v, &m.shards_disabled);
+    if (const doc::Node* v = n.Find("shards"))
+      ParseShards(at.Push("shards"), *v, &m.shards_disabled);
     for (std::string_view s : {"sourceCapture", "expectPubId"}) {
       if (const doc::Node* v = n.Find(s); v != nullptr && !v->is_string() && !v->is_object()) {
         rd_.TypeError(at.Push(s), *v, "a string");
@@ -876,15 +937,18 @@ class Parser {
     for (const doc::Field& f : n.fields()) {
       Scope s = at.Push(f.name);
       // Test names are lenient (V0 examples use sentences); only emptiness is an error.
-      if (f.name.empty()) rd_.Error(s, "test name cannot be empty", true);
+      if (f.name.empty())
+        rd_.Error(s, "test name cannot be empty", true);
       Test t;
       t.name = std::string(f.name);
       t.scope = s;
       const doc::Node* steps = &f.value;
       Scope steps_scope = s;
       if (f.value.is_object()) {
-        if (!rd_.Object(s, f.value, {"description", "steps", "expectPubId", "delete"}, "a test")) continue;
-        if (const doc::Node* d = f.value.Find("description")) rd_.String(s.Push("description"), *d, &t.description);
+        if (!rd_.Object(s, f.value, {"description", "steps", "expectPubId", "delete"}, "a test"))
+          continue;
+        if (const doc::Node* d = f.value.Find("description"))
+          rd_.String(s.Push("description"), *d, &t.description);
         steps = f.value.Find("steps");
         steps_scope = s.Push("steps");
         if (steps == nullptr) {
@@ -898,7 +962,8 @@ class Parser {
       }
       size_t i = 0;
       for (const doc::Node& item : steps->items()) {
-        if (auto step = ParseTestStep(steps_scope.Push(i), item)) t.steps.push_back(std::move(*step));
+        if (auto step = ParseTestStep(steps_scope.Push(i), item))
+          t.steps.push_back(std::move(*step));
         ++i;
       }
       cat_->tests.push_back(std::move(t));
@@ -919,7 +984,8 @@ class Parser {
     const doc::Node& v = f.value;
     if (f.name == "ingest") {
       step.kind = TestStep::Kind::kIngest;
-      if (!rd_.Object(step.scope, v, {"description", "collection", "documents"}, "an ingest step")) {
+      if (!rd_.Object(step.scope, v, {"description", "collection", "documents"},
+                      "an ingest step")) {
         return std::nullopt;
       }
       if (const doc::Node* c = v.Find("collection")) {
@@ -938,14 +1004,16 @@ class Parser {
         std::optional<std::string> nb, na;
         Scope cs = step.scope.Push("collection");
         ParseSource(cs, *c, &step.collection, &step.collection_scope, &step.partitions, &nb, &na);
-        if (nb || na) rd_.Error(cs, "tests do not support `notBefore` and `notAfter`");
+        if (nb || na)
+          rd_.Error(cs, "tests do not support `notBefore` and `notAfter`");
       } else {
         rd_.Missing(step.scope, "collection");
       }
       if (const doc::Node* p = v.Find("partitions")) {
         if (auto sel = ParseSelector(step.scope.Push("partitions"), *p)) {
           if (!step.partitions.empty()) {
-            rd_.Error(step.scope.Push("partitions"), "partitions are given both here and in `collection`", true);
+            rd_.Error(step.scope.Push("partitions"),
+                      "partitions are given both here and in `collection`", true);
           } else {
             step.partitions = std::move(*sel);
           }
@@ -961,7 +1029,8 @@ class Parser {
       if (step.documents.ok) {
         bool valid = step.documents.value.is_array();
         if (valid) {
-          for (const doc::Node& d : step.documents.value.items()) valid = valid && d.is_object();
+          for (const doc::Node& d : step.documents.value.items())
+            valid = valid && d.is_object();
         }
         if (!valid) {
           rd_.Error(step.documents.scope,
@@ -983,8 +1052,10 @@ class Parser {
     }
     for (const doc::Field& f : n.fields()) {
       Scope s = at.Push(f.name);
-      if (auto err = CheckName(f.name, NameKind::kPrefix, "storageMappings prefix")) rd_.Error(s, *err, true);
-      if (!rd_.Object(s, f.value, {"stores"}, "a storage mapping")) continue;
+      if (auto err = CheckName(f.name, NameKind::kPrefix, "storageMappings prefix"))
+        rd_.Error(s, *err, true);
+      if (!rd_.Object(s, f.value, {"stores"}, "a storage mapping"))
+        continue;
       const doc::Node* stores = f.value.Find("stores");
       if (stores == nullptr) {
         rd_.Missing(s, "stores");
@@ -996,7 +1067,8 @@ class Parser {
         continue;
       }
       size_t i = 0;
-      for (const doc::Node& st : stores->items()) ParseStore(ss.Push(i++), st);
+      for (const doc::Node& st : stores->items())
+        ParseStore(ss.Push(i++), st);
       cat_->storage_mappings.push_back(StorageMapping{std::string(f.name), s});
     }
   }
@@ -1012,29 +1084,33 @@ class Parser {
       return;
     }
     std::string provider;
-    if (!rd_.Enum(at.Push("provider"), *p, {"S3", "GCS", "AZURE", "CUSTOM"}, &provider)) return;
+    if (!rd_.Enum(at.Push("provider"), *p, {"S3", "GCS", "AZURE", "CUSTOM"}, &provider))
+      return;
     if (provider == "S3") {
       rd_.Object(at, n, {"provider", "bucket", "prefix", "region"}, "an S3 store");
     } else if (provider == "GCS") {
       rd_.Object(at, n, {"provider", "bucket", "prefix"}, "a GCS store");
     } else if (provider == "AZURE") {
-      rd_.Object(at, n,
-                 {"provider", "account_tenant_id", "storage_account_name", "container_name", "prefix"},
-                 "an Azure store");
+      rd_.Object(
+          at, n,
+          {"provider", "account_tenant_id", "storage_account_name", "container_name", "prefix"},
+          "an Azure store");
     } else {
       rd_.Object(at, n, {"provider", "bucket", "endpoint", "prefix"}, "a custom store");
     }
     for (const doc::Field& f : n.fields()) {
-      if (!f.value.is_string()) rd_.TypeError(at.Push(f.name), f.value, "a string");
+      if (!f.value.is_string())
+        rd_.TypeError(at.Push(f.name), f.value, "a string");
     }
     std::initializer_list<std::string_view> required =
-        provider == "AZURE" ? std::initializer_list<std::string_view>{"account_tenant_id",
-                                                                        "storage_account_name",
-                                                                        "container_name"}
+        provider == "AZURE"
+            ? std::initializer_list<std::string_view>{"account_tenant_id", "storage_account_name",
+                                                      "container_name"}
         : provider == "CUSTOM" ? std::initializer_list<std::string_view>{"bucket", "endpoint"}
                                : std::initializer_list<std::string_view>{"bucket"};
     for (std::string_view r : required) {
-      if (n.Find(r) == nullptr) rd_.Missing(at, r);
+      if (n.Find(r) == nullptr)
+        rd_.Missing(at, r);
     }
   }
 
@@ -1046,7 +1122,8 @@ class Parser {
 
 }  // namespace
 
-void ParseCatalogResource(Resource* resource, Loader* loader, Catalog* catalog, SpecReader* reader) {
+void ParseCatalogResource(Resource* resource, Loader* loader, Catalog* catalog,
+                          SpecReader* reader) {
   Parser(resource, loader, catalog, reader).Run();
 }
 

@@ -14,7 +14,8 @@ std::string Backticked(std::initializer_list<std::string_view> names) {
   std::string out;
   size_t i = 0;
   for (std::string_view n : names) {
-    if (i > 0) out += names.size() == 2 ? " or " : ", ";
+    if (i > 0)
+      out += names.size() == 2 ? " or " : ", ";
     out += "`" + std::string(n) + "`";
     ++i;
   }
@@ -31,11 +32,13 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
+  if (pos + n > s.size())
+    return false;
   int v = 0;
   for (size_t i = 0; i < n; ++i) {
     char c = s[pos + i];
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9')
+      return false;
     v = v * 10 + (c - '0');
   }
   *out = v;
@@ -46,14 +49,21 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
 
 std::string SpecReader::Describe(const doc::Node& n) {
   switch (n.type()) {
-    case doc::Type::kNull: return "null";
-    case doc::Type::kBool: return std::string("boolean `") + (n.as_bool() ? "true" : "false") + "`";
+    case doc::Type::kNull:
+      return "null";
+    case doc::Type::kBool:
+      return std::string("boolean `") + (n.as_bool() ? "true" : "false") + "`";
     case doc::Type::kPosInt:
-    case doc::Type::kNegInt: return "integer `" + doc::ToJson(n) + "`";
-    case doc::Type::kDouble: return "floating point `" + doc::ToJson(n) + "`";
-    case doc::Type::kString: return "string " + DebugQuote(n.as_string());
-    case doc::Type::kArray: return "sequence";
-    case doc::Type::kObject: return "map";
+    case doc::Type::kNegInt:
+      return "integer `" + doc::ToJson(n) + "`";
+    case doc::Type::kDouble:
+      return "floating point `" + doc::ToJson(n) + "`";
+    case doc::Type::kString:
+      return "string " + DebugQuote(n.as_string());
+    case doc::Type::kArray:
+      return "sequence";
+    case doc::Type::kObject:
+      return "map";
   }
   return "value";
 }
@@ -78,15 +88,18 @@ void SpecReader::Missing(const Scope& at, std::string_view field) {
 }
 
 bool SpecReader::Object(const Scope& at, const doc::Node& n,
-                        std::initializer_list<std::string_view> allowed, std::string_view expected) {
+                        std::initializer_list<std::string_view> allowed,
+                        std::string_view expected) {
   if (!n.is_object()) {
     TypeError(at, n, expected);
     return false;
   }
   for (const doc::Field& f : n.fields()) {
     bool ok = false;
-    for (std::string_view a : allowed) ok = ok || a == f.name;
-    if (ok) continue;
+    for (std::string_view a : allowed)
+      ok = ok || a == f.name;
+    if (ok)
+      continue;
     std::string msg = "unknown field `" + std::string(f.name) + "`, expected ";
     if (allowed.size() == 0) {
       msg = "unknown field `" + std::string(f.name) + "`, there are no fields";
@@ -101,7 +114,8 @@ bool SpecReader::Object(const Scope& at, const doc::Node& n,
           best = a;
         }
       }
-      if (!best.empty()) msg += " (did you mean `" + std::string(best) + "`?)";
+      if (!best.empty())
+        msg += " (did you mean `" + std::string(best) + "`?)";
     }
     Error(at.Push(f.name), std::move(msg), /*at_key=*/true);
   }
@@ -211,25 +225,30 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view s) {
     double ms;
   };
   static constexpr Unit kUnits[] = {
-      {"ns", 1e-6},        {"nsec", 1e-6},     {"us", 1e-3},       {"usec", 1e-3},
-      {"ms", 1},           {"msec", 1},        {"millis", 1},      {"s", 1e3},
-      {"sec", 1e3},        {"secs", 1e3},      {"second", 1e3},    {"seconds", 1e3},
-      {"m", 60e3},         {"min", 60e3},      {"mins", 60e3},     {"minute", 60e3},
-      {"minutes", 60e3},   {"h", 3600e3},      {"hr", 3600e3},     {"hrs", 3600e3},
-      {"hour", 3600e3},    {"hours", 3600e3},  {"d", 86400e3},     {"day", 86400e3},
-      {"days", 86400e3},   {"w", 604800e3},    {"week", 604800e3}, {"weeks", 604800e3},
+      {"ns", 1e-6},      {"nsec", 1e-6},    {"us", 1e-3},       {"usec", 1e-3},
+      {"ms", 1},         {"msec", 1},       {"millis", 1},      {"s", 1e3},
+      {"sec", 1e3},      {"secs", 1e3},     {"second", 1e3},    {"seconds", 1e3},
+      {"m", 60e3},       {"min", 60e3},     {"mins", 60e3},     {"minute", 60e3},
+      {"minutes", 60e3}, {"h", 3600e3},     {"hr", 3600e3},     {"hrs", 3600e3},
+      {"hour", 3600e3},  {"hours", 3600e3}, {"d", 86400e3},     {"day", 86400e3},
+      {"days", 86400e3}, {"w", 604800e3},   {"week", 604800e3}, {"weeks", 604800e3},
   };
   double total = 0;
   size_t i = 0, groups = 0;
   while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    if (i == s.size()) break;
+    while (i < s.size() && s[i] == ' ')
+      ++i;
+    if (i == s.size())
+      break;
     size_t start = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    if (i == start || i - start > 15) return std::nullopt;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i;
+    if (i == start || i - start > 15)
+      return std::nullopt;
     double value = std::stod(std::string(s.substr(start, i - start)));
     size_t ustart = i;
-    while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i])))
+      ++i;
     std::string_view unit = s.substr(ustart, i - ustart);
     bool found = false;
     for (const Unit& u : kUnits) {
@@ -239,10 +258,12 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view s) {
         break;
       }
     }
-    if (!found) return std::nullopt;
+    if (!found)
+      return std::nullopt;
     ++groups;
   }
-  if (groups == 0) return std::nullopt;
+  if (groups == 0)
+    return std::nullopt;
   return milliseconds(static_cast<int64_t>(total));
 }
 
@@ -259,7 +280,8 @@ std::optional<__int128> ParseRfc3339(std::string_view s) {
     return std::nullopt;
   }
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  if (mo == 2 && d == 29 && !leap)
+    return std::nullopt;
   size_t i = 19;
   int64_t nanos = 0;
   if (i < s.size() && s[i] == '.') {
@@ -271,7 +293,8 @@ std::optional<__int128> ParseRfc3339(std::string_view s) {
       scale /= 10;
       ++i;
     }
-    if (i == start) return std::nullopt;
+    if (i == start)
+      return std::nullopt;
   }
   int offset_min = 0;
   if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
@@ -287,7 +310,8 @@ std::optional<__int128> ParseRfc3339(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  if (i != s.size()) return std::nullopt;
+  if (i != s.size())
+    return std::nullopt;
   int64_t secs = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
                  h * 3600 + mi * 60 + sec - offset_min * 60;
   return static_cast<__int128>(secs) * 1000000000 + nanos;

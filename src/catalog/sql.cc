@@ -14,10 +14,13 @@ namespace {
 
 constexpr std::string_view kExplicitPrefix = "$p::(";
 
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool IsAlphanumeric(char32_t c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   return IsTokenChar(c);  // \p{Letter} | \p{Number} beyond ASCII
 }
 
@@ -37,13 +40,17 @@ bool SplitSqlBlock(std::string_view block, std::vector<SqlPiece>* out, SqlSplitE
   size_t begin = 0;
   std::string prefix;
   for (size_t i = 0; i < block.size(); ++i) {
-    if (block[i] != ';') continue;
+    if (block[i] != ';')
+      continue;
     prefix.assign(block.substr(begin, i + 1 - begin));
-    if (sqlite3_complete(prefix.c_str()) == 0) continue;
+    if (sqlite3_complete(prefix.c_str()) == 0)
+      continue;
     // Drop "statements" that are only whitespace and a ';' (extra semicolons).
     size_t a = 0, b = prefix.size();
-    while (a < b && IsAsciiSpace(prefix[a])) ++a;
-    while (b > a && IsAsciiSpace(prefix[b - 1])) --b;
+    while (a < b && IsAsciiSpace(prefix[a]))
+      ++a;
+    while (b > a && IsAsciiSpace(prefix[b - 1]))
+      --b;
     if (!(b - a == 1 && prefix[a] == ';')) {
       out->push_back(SqlPiece{static_cast<uint32_t>(begin), block.substr(begin, i + 1 - begin)});
     }
@@ -54,7 +61,8 @@ bool SplitSqlBlock(std::string_view block, std::vector<SqlPiece>* out, SqlSplitE
   size_t first = 0;
   while (first < rest.size()) {
     size_t p = first;
-    if (!IsWhitespace(DecodeUtf8(rest, &p))) break;
+    if (!IsWhitespace(DecodeUtf8(rest, &p)))
+      break;
     first = p;
   }
   if (first < rest.size()) {
@@ -95,16 +103,18 @@ std::variant<size_t, std::string> ResolveParam(std::string_view encoding,
                      encoding.size() > kExplicitPrefix.size() && encoding.back() == ')';
   std::string field;
   if (is_explicit) {
-    field = std::string(encoding.substr(kExplicitPrefix.size(),
-                                        encoding.size() - kExplicitPrefix.size() - 1));
+    field = std::string(
+        encoding.substr(kExplicitPrefix.size(), encoding.size() - kExplicitPrefix.size() - 1));
   } else {
     field = std::string(encoding.size() > 0 ? encoding.substr(1) : encoding);
     for (char& c : field) {
-      if (c == '$') c = '/';
+      if (c == '$')
+        c = '/';
     }
   }
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].field == field) return i;
+    if (fields[i].field == field)
+      return i;
   }
   // A wildcard match, where '_' stands for whitespace (or '-', in the simple form).
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -114,9 +124,11 @@ std::variant<size_t, std::string> ResolveParam(std::string_view encoding,
     while (fp < field.size() && ok) {
       char32_t f = DecodeUtf8(field, &fp);
       char32_t c = pp < p.size() ? DecodeUtf8(p, &pp) : 0;
-      ok = f == c || (f == '_' && c != 0 && IsWhitespace(c)) || (f == '_' && c == '-' && !is_explicit);
+      ok = f == c || (f == '_' && c != 0 && IsWhitespace(c)) ||
+           (f == '_' && c == '-' && !is_explicit);
     }
-    if (ok && pp == p.size()) return i;
+    if (ok && pp == p.size())
+      return i;
   }
   if (fields.empty()) {
     return "parameter " + std::string(encoding) + " not found: the source has no projections";

@@ -12,7 +12,8 @@ std::vector<std::string> Split(std::string_view block, std::string* error = null
   SqlSplitError err;
   std::vector<std::string> out;
   if (!SplitSqlBlock(block, &pieces, &err)) {
-    if (error) *error = err.message + " @" + std::to_string(err.offset);
+    if (error)
+      *error = err.message + " @" + std::to_string(err.offset);
     return out;
   }
   for (const SqlPiece& p : pieces) {
@@ -24,13 +25,19 @@ std::vector<std::string> Split(std::string_view block, std::string* error = null
 
 TEST_CASE("sql: blocks split at complete statements, keeping leading text") {
   auto s = Split(
-      "\n  -- Some comments.\n  select '&;' as $foo\n  from bar\n\n  where baz = $bing and baz != ';';\n"
+      "\n  -- Some comments.\n  select '&;' as $foo\n  from bar\n\n  where baz = $bing and baz != "
+      "';';\n"
       "\n  -- Next comment;\n  update foobar set value = 'a ; new value';\n"
-      "  select 1 from thingy_without_trailing_semicolon\n  /* Trailing\n  ;\n  comment */\n  select 2;\n\n");
+      "  select 1 from thingy_without_trailing_semicolon\n  /* Trailing\n  ;\n  comment */\n  "
+      "select 2;\n\n");
   REQUIRE(s.size() == 3);
-  CHECK(s[0] == "\n  -- Some comments.\n  select '&;' as $foo\n  from bar\n\n  where baz = $bing and baz != ';';");
+  CHECK(s[0] ==
+        "\n  -- Some comments.\n  select '&;' as $foo\n  from bar\n\n  where baz = $bing and baz "
+        "!= ';';");
   CHECK(s[1] == "\n\n  -- Next comment;\n  update foobar set value = 'a ; new value';");
-  CHECK(s[2] == "\n  select 1 from thingy_without_trailing_semicolon\n  /* Trailing\n  ;\n  comment */\n  select 2;");
+  CHECK(s[2] ==
+        "\n  select 1 from thingy_without_trailing_semicolon\n  /* Trailing\n  ;\n  comment */\n  "
+        "select 2;");
 }
 
 TEST_CASE("sql: extra semicolons are dropped unless they follow a comment") {
@@ -46,7 +53,9 @@ TEST_CASE("sql: extra semicolons are dropped unless they follow a comment") {
 TEST_CASE("sql: trailing content and NUL bytes are errors") {
   std::string err;
   CHECK(Split("select 1; select 2", &err).empty());
-  CHECK(err == "SQL block has ambiguous trailing non-whitespace content without a closing ';' semicolon @10");
+  CHECK(err ==
+        "SQL block has ambiguous trailing non-whitespace content without a closing ';' semicolon "
+        "@10");
   CHECK(Split("select 1; -- done", &err).empty());
   CHECK(Split(std::string_view("select 1; \0 select 2;", 21), &err).empty());
   CHECK(err == "SQL block contains illegal NULL characters @10");
@@ -73,7 +82,8 @@ TEST_CASE("sql: canonical parameter encodings") {
     encodings.push_back(CanonicalParamEncoding(field));
     CHECK(encodings.back() == enc);
   }
-  for (size_t i = 0; i < std::size(cases); ++i) fields.push_back({cases[i].first, encodings[i]});
+  for (size_t i = 0; i < std::size(cases); ++i)
+    fields.push_back({cases[i].first, encodings[i]});
   for (size_t i = 0; i < std::size(cases); ++i) {
     auto r = ResolveParam(cases[i].second, fields);
     REQUIRE(std::holds_alternative<size_t>(r));
@@ -81,7 +91,9 @@ TEST_CASE("sql: canonical parameter encodings") {
   }
   // Flow's own fixture set (without the last two) for its "did you mean" answers.
   std::span<const ParamField> flow_fields(fields.data(), 9);
-  auto err = [&](std::string_view p) { return std::get<std::string>(ResolveParam(p, flow_fields)); };
+  auto err = [&](std::string_view p) {
+    return std::get<std::string>(ResolveParam(p, flow_fields));
+  };
   CHECK(err("$simplee") == "parameter $simplee not found: did you mean $Simple ?");
   CHECK(err("$with$nesting") == "parameter $with$nesting not found: did you mean $With$Nesting ?");
   CHECK(err("$With$Nesting$and_special_hyphen") ==

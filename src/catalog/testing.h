@@ -2,11 +2,11 @@
 // catalog/testing.h: a test fixture that loads a catalog from files in a temporary directory.
 #pragma once
 
-#include <doctest/doctest.h>
-
 #include <map>
 #include <memory>
 #include <string>
+
+#include <doctest/doctest.h>
 
 #include "base/file.h"
 #include "catalog/catalog.h"

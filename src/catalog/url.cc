@@ -15,13 +15,15 @@ std::string RemoveDotSegments(std::string_view path) {
   bool trailing_slash = false;
   while (i <= path.size()) {
     size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
+    if (j == std::string_view::npos)
+      j = path.size();
     std::string_view seg = path.substr(i, j - i);
     bool last = j == path.size();
     if (seg == ".") {
       trailing_slash = last;
     } else if (seg == "..") {
-      if (!out.empty()) out.pop_back();
+      if (!out.empty())
+        out.pop_back();
       trailing_slash = last;
     } else {
       out.push_back(seg);
@@ -31,24 +33,31 @@ std::string RemoveDotSegments(std::string_view path) {
   }
   std::string r = absolute ? "/" : "";
   for (size_t k = 0; k < out.size(); ++k) {
-    if (k > 0) r += '/';
+    if (k > 0)
+      r += '/';
     r += out[k];
   }
-  if (trailing_slash && !out.empty()) r += '/';
+  if (trailing_slash && !out.empty())
+    r += '/';
   return r;
 }
 
 std::string MergePaths(const UrlParts& base, std::string_view ref_path) {
-  if (base.has_authority && base.path.empty()) return "/" + std::string(ref_path);
+  if (base.has_authority && base.path.empty())
+    return "/" + std::string(ref_path);
   size_t slash = base.path.rfind('/');
-  if (slash == std::string::npos) return std::string(ref_path);
+  if (slash == std::string::npos)
+    return std::string(ref_path);
   return base.path.substr(0, slash + 1) + std::string(ref_path);
 }
 
 int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -56,11 +65,15 @@ int HexValue(char c) {
 
 std::string UrlParts::ToString() const {
   std::string s;
-  if (!scheme.empty()) s += scheme + ":";
-  if (has_authority) s += "//" + authority;
+  if (!scheme.empty())
+    s += scheme + ":";
+  if (has_authority)
+    s += "//" + authority;
   s += path;
-  if (has_query) s += "?" + query;
-  if (has_fragment) s += "#" + fragment;
+  if (has_query)
+    s += "?" + query;
+  if (has_fragment)
+    s += "#" + fragment;
   return s;
 }
 
@@ -68,7 +81,8 @@ UrlParts ParseUrl(std::string_view url) {
   UrlParts p;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
   size_t colon = url.find(':');
-  if (colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(url[0]))) {
+  if (colon != std::string_view::npos && colon > 0 &&
+      std::isalpha(static_cast<unsigned char>(url[0]))) {
     bool ok = true;
     for (size_t i = 0; i < colon && ok; ++i) {
       char c = url[i];
@@ -127,7 +141,8 @@ std::string JoinUrl(std::string_view base_text, std::string_view ref_text) {
       t.has_query = r.has_query || b.has_query;
       t.query = r.has_query ? r.query : b.query;
     } else {
-      t.path = r.path[0] == '/' ? RemoveDotSegments(r.path) : RemoveDotSegments(MergePaths(b, r.path));
+      t.path =
+          r.path[0] == '/' ? RemoveDotSegments(r.path) : RemoveDotSegments(MergePaths(b, r.path));
       t.has_query = r.has_query;
       t.query = r.query;
     }
@@ -147,7 +162,9 @@ std::string_view FragmentOf(std::string_view url) {
   return hash == std::string_view::npos ? std::string_view() : url.substr(hash + 1);
 }
 
-bool HasFragment(std::string_view url) { return url.find('#') != std::string_view::npos; }
+bool HasFragment(std::string_view url) {
+  return url.find('#') != std::string_view::npos;
+}
 
 std::string FileUrl(std::string_view abs_path) {
   static constexpr char kHex[] = "0123456789ABCDEF";

@@ -26,13 +26,15 @@ namespace flow::catalog {
 namespace {
 
 bool IsDigits(std::string_view s, int base) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   for (char c : s) {
-    bool ok = base == 16   ? std::isxdigit(static_cast<unsigned char>(c)) != 0
-              : base == 8  ? (c >= '0' && c <= '7')
-              : base == 2  ? (c == '0' || c == '1')
-                           : (c >= '0' && c <= '9');
-    if (!ok) return false;
+    bool ok = base == 16  ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+              : base == 8 ? (c >= '0' && c <= '7')
+              : base == 2 ? (c == '0' || c == '1')
+                          : (c >= '0' && c <= '9');
+    if (!ok)
+      return false;
   }
   return true;
 }
@@ -40,31 +42,40 @@ bool IsDigits(std::string_view s, int base) {
 // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 bool IsFloat(std::string_view s) {
   size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+    ++i;
   size_t int_digits = 0, frac_digits = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++int_digits;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    ++i, ++int_digits;
   if (i < s.size() && s[i] == '.') {
     ++i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++frac_digits;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i, ++frac_digits;
   }
-  if (int_digits + frac_digits == 0) return false;
+  if (int_digits + frac_digits == 0)
+    return false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+      ++i;
     size_t exp_digits = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp_digits;
-    if (exp_digits == 0) return false;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i, ++exp_digits;
+    if (exp_digits == 0)
+      return false;
   }
   return i == s.size();
 }
 
 doc::Node ParseDouble(std::string_view s) {
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (!s.empty() && s[0] == '+')
+    s.remove_prefix(1);
   double d = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
   (void)p;
   // serde_json turns non-finite floats into null.
-  if (ec == std::errc::result_out_of_range || !std::isfinite(d)) return doc::Node::Null();
+  if (ec == std::errc::result_out_of_range || !std::isfinite(d))
+    return doc::Node::Null();
   return doc::Node::Double(d);
 }
 
@@ -73,8 +84,10 @@ char ScalarIndicator(std::string_view text, size_t pos) {
   while (pos < text.size()) {
     char c = text[pos];
     if (c == '&' || c == '!') {
-      while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t' && text[pos] != '\n') ++pos;
-      while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+      while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t' && text[pos] != '\n')
+        ++pos;
+      while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t'))
+        ++pos;
       continue;
     }
     return c;
@@ -83,7 +96,8 @@ char ScalarIndicator(std::string_view text, size_t pos) {
 }
 
 Mark ToMark(const YAML::Mark& m) {
-  if (m.is_null()) return Mark{};
+  if (m.is_null())
+    return Mark{};
   return Mark{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1),
               static_cast<uint32_t>(m.pos)};
 }
@@ -106,15 +120,18 @@ class Builder : public YAML::EventHandler {
       return;
     }
     // An empty value has a mark past its key; point at the key instead.
-    if (!stack_.empty() && stack_.back().is_map) mark = stack_.back().key_mark;
+    if (!stack_.empty() && stack_.back().is_map)
+      mark = stack_.back().key_mark;
     Value(doc::Node::Null(), mark, ScalarStyle::kPlain, anchor, 1, 1);
   }
 
   void OnAlias(const YAML::Mark& ymark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) Fail(ToMark(ymark), "unknown alias");
+    if (it == anchors_.end())
+      Fail(ToMark(ymark), "unknown alias");
     if (IsKeyPosition()) {
-      if (!it->second.node.is_string()) Fail(ToMark(ymark), "mapping keys must be strings");
+      if (!it->second.node.is_string())
+        Fail(ToMark(ymark), "mapping keys must be strings");
       SetKey(it->second.node.as_string(), ToMark(ymark), false);
       return;
     }
@@ -127,11 +144,13 @@ class Builder : public YAML::EventHandler {
     if (IsKeyPosition()) {
       bool merge = options_.merge_keys && tag == "?" && value == "<<";
       SetKey(arena_.CopyString(value), mark, merge);
-      if (anchor != 0) anchors_[anchor] = Anchored{doc::Node::String(arena_, value), 1, 1};
+      if (anchor != 0)
+        anchors_[anchor] = Anchored{doc::Node::String(arena_, value), 1, 1};
       return;
     }
     ScalarStyle style = ScalarStyle::kNone;
-    if (marks_ != nullptr) style = StyleOf(tag, ymark);
+    if (marks_ != nullptr)
+      style = StyleOf(tag, ymark);
     Value(Resolve(tag, value, mark), mark, style, anchor, 1, 1);
   }
 
@@ -185,7 +204,9 @@ class Builder : public YAML::EventHandler {
     uint32_t depth;
   };
 
-  bool IsKeyPosition() const { return !stack_.empty() && stack_.back().is_map && stack_.back().expect_key; }
+  bool IsKeyPosition() const {
+    return !stack_.empty() && stack_.back().is_map && stack_.back().expect_key;
+  }
 
   void SetKey(std::string_view name, Mark mark, bool merge) {
     Frame& f = stack_.back();
@@ -207,7 +228,8 @@ class Builder : public YAML::EventHandler {
   }
 
   void Start(Mark mark, YAML::anchor_t anchor, bool is_map) {
-    if (IsKeyPosition()) Fail(mark, "mapping keys must be strings");
+    if (IsKeyPosition())
+      Fail(mark, "mapping keys must be strings");
     if (stack_.size() >= static_cast<size_t>(options_.max_depth)) {
       Fail(mark, "document is nested too deeply");
     }
@@ -219,7 +241,8 @@ class Builder : public YAML::EventHandler {
     if (marks_ != nullptr) {
       Mark key_mark;
       if (!stack_.empty()) {
-        if (stack_.back().is_map) key_mark = stack_.back().key_mark;
+        if (stack_.back().is_map)
+          key_mark = stack_.back().key_mark;
         PushToken();
       }
       marks_->Set(ptr_, SourceMap::Entry{mark, key_mark, ScalarStyle::kNone});
@@ -235,7 +258,8 @@ class Builder : public YAML::EventHandler {
   }
 
   void Finish(doc::Node n, const Frame& f) {
-    if (f.anchor != 0) anchors_[f.anchor] = Anchored{n, f.size, f.depth};
+    if (f.anchor != 0)
+      anchors_[f.anchor] = Anchored{n, f.size, f.depth};
     if (stack_.empty()) {
       root_ = n;
       return;
@@ -246,10 +270,12 @@ class Builder : public YAML::EventHandler {
   // A scalar or alias value.
   void Value(doc::Node n, Mark mark, ScalarStyle style, YAML::anchor_t anchor, uint64_t size,
              uint32_t depth) {
-    if (anchor != 0) anchors_[anchor] = Anchored{n, size, depth};
+    if (anchor != 0)
+      anchors_[anchor] = Anchored{n, size, depth};
     if (stack_.empty()) {
       root_ = n;
-      if (marks_ != nullptr) marks_->Set("", SourceMap::Entry{mark, Mark{}, style});
+      if (marks_ != nullptr)
+        marks_->Set("", SourceMap::Entry{mark, Mark{}, style});
       return;
     }
     if (marks_ != nullptr) {
@@ -289,26 +315,30 @@ class Builder : public YAML::EventHandler {
     // Duplicate keys are errors (serde_yaml rejects them).
     if (f.fields.size() > 1) {
       std::vector<uint32_t> order(f.fields.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        return f.fields[a].name < f.fields[b].name;
-      });
+      for (uint32_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return f.fields[a].name < f.fields[b].name; });
       for (size_t i = 1; i < order.size(); ++i) {
         if (f.fields[order[i]].name == f.fields[order[i - 1]].name) {
-          Fail(f.key_marks[order[i]], "duplicate key `" + std::string(f.fields[order[i]].name) + "`");
+          Fail(f.key_marks[order[i]],
+               "duplicate key `" + std::string(f.fields[order[i]].name) + "`");
         }
       }
     }
-    if (f.merges.empty()) return doc::MakeObject(arena_, f.fields);
+    if (f.merges.empty())
+      return doc::MakeObject(arena_, f.fields);
     // Merged mappings fill in keys the mapping does not set itself; among several,
     // earlier ones take precedence.
     std::vector<doc::Field> merged;
     auto present = [&](std::string_view name) {
       for (const doc::Field& g : f.fields) {
-        if (g.name == name) return true;
+        if (g.name == name)
+          return true;
       }
       for (const doc::Field& g : merged) {
-        if (g.name == name) return true;
+        if (g.name == name)
+          return true;
       }
       return false;
     };
@@ -318,7 +348,8 @@ class Builder : public YAML::EventHandler {
         sources.push_back(value);
       } else if (value.is_array()) {
         for (const doc::Node& s : value.items()) {
-          if (!s.is_object()) Fail(mark, "merge key `<<` expects a mapping or a list of mappings");
+          if (!s.is_object())
+            Fail(mark, "merge key `<<` expects a mapping or a list of mappings");
           sources.push_back(s);
         }
       } else {
@@ -326,7 +357,8 @@ class Builder : public YAML::EventHandler {
       }
       for (const doc::Node& s : sources) {
         for (const doc::Field& g : s.fields()) {
-          if (!present(g.name)) merged.push_back(g);
+          if (!present(g.name))
+            merged.push_back(g);
         }
       }
     }
@@ -335,33 +367,45 @@ class Builder : public YAML::EventHandler {
   }
 
   ScalarStyle StyleOf(const std::string& tag, const YAML::Mark& m) const {
-    if (tag == "?") return ScalarStyle::kPlain;
-    if (m.is_null() || m.pos < 0) return ScalarStyle::kNone;
+    if (tag == "?")
+      return ScalarStyle::kPlain;
+    if (m.is_null() || m.pos < 0)
+      return ScalarStyle::kNone;
     switch (ScalarIndicator(text_, static_cast<size_t>(m.pos))) {
-      case '\'': return ScalarStyle::kSingleQuoted;
-      case '"': return ScalarStyle::kDoubleQuoted;
-      case '|': return ScalarStyle::kLiteral;
-      case '>': return ScalarStyle::kFolded;
-      default: return ScalarStyle::kPlain;
+      case '\'':
+        return ScalarStyle::kSingleQuoted;
+      case '"':
+        return ScalarStyle::kDoubleQuoted;
+      case '|':
+        return ScalarStyle::kLiteral;
+      case '>':
+        return ScalarStyle::kFolded;
+      default:
+        return ScalarStyle::kPlain;
     }
   }
 
   doc::Node Resolve(const std::string& tag, const std::string& s, Mark mark) {
-    if (tag == "?") return ResolvePlainScalar(s, arena_);
-    if (tag == "!" || tag == "tag:yaml.org,2002:str") return doc::Node::String(arena_, s);
+    if (tag == "?")
+      return ResolvePlainScalar(s, arena_);
+    if (tag == "!" || tag == "tag:yaml.org,2002:str")
+      return doc::Node::String(arena_, s);
     static constexpr std::string_view kCore = "tag:yaml.org,2002:";
     if (tag.rfind(kCore, 0) == 0) {
       std::string_view kind = std::string_view(tag).substr(kCore.size());
       doc::Node n = ResolvePlainScalar(s, arena_);
       bool ok = (kind == "null" && n.is_null()) || (kind == "bool" && n.is_bool()) ||
                 (kind == "int" && n.is_integer()) || (kind == "float" && n.is_number());
-      if (!ok) Fail(mark, "invalid !!" + std::string(kind) + " scalar `" + s + "`");
-      if (kind == "float" && n.is_integer()) n = doc::Node::Double(n.as_double());
+      if (!ok)
+        Fail(mark, "invalid !!" + std::string(kind) + " scalar `" + s + "`");
+      if (kind == "float" && n.is_integer())
+        n = doc::Node::Double(n.as_double());
       return n;
     }
     // Other tags carry no meaning in Flow: a tagged plain scalar resolves as usual.
     char c = mark.offset < text_.size() ? ScalarIndicator(text_, mark.offset) : '\0';
-    if (c != '\'' && c != '"' && c != '|' && c != '>') return ResolvePlainScalar(s, arena_);
+    if (c != '\'' && c != '"' && c != '|' && c != '>')
+      return ResolvePlainScalar(s, arena_);
     return doc::Node::String(arena_, s);
   }
 
@@ -388,9 +432,12 @@ class StringBuf : public std::streambuf {
 }  // namespace
 
 doc::Node ResolvePlainScalar(std::string_view s, doc::Arena& arena) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return doc::Node::Null();
-  if (s == "true" || s == "True" || s == "TRUE") return doc::Node::Bool(true);
-  if (s == "false" || s == "False" || s == "FALSE") return doc::Node::Bool(false);
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
+    return doc::Node::Null();
+  if (s == "true" || s == "True" || s == "TRUE")
+    return doc::Node::Bool(true);
+  if (s == "false" || s == "False" || s == "FALSE")
+    return doc::Node::Bool(false);
 
   char c0 = s[0];
   if ((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.') {
@@ -401,7 +448,8 @@ doc::Node ResolvePlainScalar(std::string_view s, doc::Arena& arena) {
         uint64_t v = 0;
         auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
         (void)p;
-        if (ec == std::errc()) return doc::Node::PosInt(v);
+        if (ec == std::errc())
+          return doc::Node::PosInt(v);
         return doc::Node::Double(std::ldexp(1.0, 64));  // beyond u64: approximate as f64
       }
     }
@@ -416,15 +464,18 @@ doc::Node ResolvePlainScalar(std::string_view s, doc::Arena& arena) {
       auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
       (void)p;
       if (ec == std::errc()) {
-        if (!neg) return doc::Node::PosInt(v);
-        if (v == 0) return doc::Node::PosInt(0);
+        if (!neg)
+          return doc::Node::PosInt(v);
+        if (v == 0)
+          return doc::Node::PosInt(0);
         if (v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) {
           return doc::Node::Int(static_cast<int64_t>(0 - v));
         }
       }
       return ParseDouble(s);
     }
-    if (IsFloat(s)) return ParseDouble(s);
+    if (IsFloat(s))
+      return ParseDouble(s);
     if (body == ".inf" || body == ".Inf" || body == ".INF" || body == ".nan" || body == ".NaN" ||
         body == ".NAN") {
       return doc::Node::Null();  // serde_json has no non-finite numbers
@@ -440,20 +491,23 @@ YamlDocument ParseYaml(std::string_view text, doc::Arena& arena, const YamlOptio
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(builder)) return out;  // empty text: null
+    if (!parser.HandleNextDocument(builder))
+      return out;  // empty text: null
     out.root = builder.root();
     // A second document is an error, as in serde_yaml.
     struct Ignore : YAML::EventHandler {
       YAML::Mark start;
       bool seen = false;
       void OnDocumentStart(const YAML::Mark& m) override {
-        if (!seen) start = m;
+        if (!seen)
+          start = m;
         seen = true;
       }
       void OnDocumentEnd() override {}
       void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
       void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-      void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+      void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    const std::string&) override {}
       void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                            YAML::EmitterStyle::value) override {}
       void OnSequenceEnd() override {}
@@ -462,8 +516,9 @@ YamlDocument ParseYaml(std::string_view text, doc::Arena& arena, const YamlOptio
       void OnMapEnd() override {}
     } ignore;
     if (parser.HandleNextDocument(ignore)) {
-      out.error = YamlError{ToMark(ignore.start),
-                            "deserializing from YAML containing more than one document is not supported"};
+      out.error =
+          YamlError{ToMark(ignore.start),
+                    "deserializing from YAML containing more than one document is not supported"};
       out.root = doc::Node::Null();
     }
   } catch (const Abort&) {

@@ -14,8 +14,9 @@ std::string Json(std::string_view yaml, bool merge = true) {
   YamlOptions o;
   o.merge_keys = merge;
   YamlDocument d = ParseYaml(yaml, arena, o);
-  if (d.error) return "error " + std::to_string(d.error->mark.line) + ":" +
-                      std::to_string(d.error->mark.column) + ": " + d.error->message;
+  if (d.error)
+    return "error " + std::to_string(d.error->mark.line) + ":" +
+           std::to_string(d.error->mark.column) + ": " + d.error->message;
   return doc::ToJson(d.root);
 }
 
@@ -78,9 +79,9 @@ TEST_CASE("yaml: alias bombs are bounded") {
   std::string y = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'j'; ++c) {
-    y += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" +
-         prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
-         prev + "]\n";
+    y += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+         ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+         "]\n";
     prev = c;
   }
   doc::Arena arena;

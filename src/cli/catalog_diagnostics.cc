@@ -11,7 +11,8 @@ namespace flow::cli {
 
 size_t PrintCatalogDiagnostics(const catalog::Catalog& cat) {
   std::string out;
-  for (const catalog::Diagnostic& d : cat.diagnostics.Sorted()) out += catalog::FormatDiagnostic(d);
+  for (const catalog::Diagnostic& d : cat.diagnostics.Sorted())
+    out += catalog::FormatDiagnostic(d);
   size_t errors = cat.diagnostics.error_count();
   if (errors > 0) {
     out += fmt::format("flowctl: catalog has {} error{}\n", errors, errors == 1 ? "" : "s");

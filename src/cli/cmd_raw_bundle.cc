@@ -20,7 +20,8 @@ int RunBundle(const std::string& source) {
   catalog::LoadOptions options;
   options.validate = false;  // bundling resolves and inlines; `check` validates
   std::unique_ptr<catalog::Catalog> cat = catalog::LoadCatalog(source, options);
-  if (PrintCatalogDiagnostics(*cat) > 0) return kExitUsage;
+  if (PrintCatalogDiagnostics(*cat) > 0)
+    return kExitUsage;
   doc::Arena arena;
   std::string out = doc::ToPrettyJson(catalog::BundleCatalog(*cat, arena));
   out += '\n';
@@ -39,7 +40,8 @@ void RegisterRawBundle(CLI::App& app, Context& ctx) {
   }
   auto source = std::make_shared<std::string>();
   CLI::App* cmd = raw->add_subcommand(
-      "bundle", "Print the resolved catalog, with imports and resources inlined, as one JSON document");
+      "bundle",
+      "Print the resolved catalog, with imports and resources inlined, as one JSON document");
   cmd->add_option("--source", *source, "The catalog: a path or file:// URL")->required();
   cmd->callback([&ctx, source] { ctx.run = [source] { return RunBundle(*source); }; });
 }

@@ -42,18 +42,22 @@ struct RawValidateOptions {
 
 std::string AbsolutePath(const std::string& path) {
   char buf[PATH_MAX];
-  if (realpath(path.c_str(), buf) != nullptr) return buf;
+  if (realpath(path.c_str(), buf) != nullptr)
+    return buf;
   return path;
 }
 
-std::string FileUri(const std::string& path) { return "file://" + AbsolutePath(path); }
+std::string FileUri(const std::string& path) {
+  return "file://" + AbsolutePath(path);
+}
 
 // Parses a schema file: JSON, or YAML (which JSON files also are).
 Result<doc::Node> ParseSchemaFile(const std::string& path, doc::Arena& arena) {
   FLOW_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   doc::Parser parser;
   auto json = parser.Parse(text, arena);
-  if (json.ok()) return *json;
+  if (json.ok())
+    return *json;
   catalog::YamlOptions opts;
   opts.merge_keys = false;
   catalog::YamlDocument y = catalog::ParseYaml(text, arena, opts);
@@ -66,13 +70,16 @@ Result<doc::Node> ParseSchemaFile(const std::string& path, doc::Arena& arena) {
 
 void ListFiles(const std::string& dir, std::vector<std::string>* out) {
   DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return;
+  if (d == nullptr)
+    return;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
+    if (name == "." || name == "..")
+      continue;
     std::string path = dir + "/" + name;
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) continue;
+    if (stat(path.c_str(), &st) != 0)
+      continue;
     if (S_ISDIR(st.st_mode)) {
       ListFiles(path, out);
     } else if (name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml")) {
@@ -85,7 +92,7 @@ void ListFiles(const std::string& dir, std::vector<std::string>* out) {
 // Builds the index: the schema, the documents of --remotes (by `$id`, and by file://
 // URI), then any local file:// document the schemas reference.
 Result<std::shared_ptr<const doc::schema::Schema>> LoadSchema(const RawValidateOptions& o,
-                                                               doc::Arena& arena) {
+                                                              doc::Arena& arena) {
   namespace schema = doc::schema;
   schema::SchemaIndex index;
   FLOW_ASSIGN_OR_RETURN(doc::Node root, ParseSchemaFile(o.schema, arena));
@@ -102,7 +109,8 @@ Result<std::shared_ptr<const doc::schema::Schema>> LoadSchema(const RawValidateO
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) {
       std::string uri = FileUri(f);
-      if (index.Contains(uri)) continue;
+      if (index.Contains(uri))
+        continue;
       FLOW_ASSIGN_OR_RETURN(doc::Node n, ParseSchemaFile(f, arena));
       // A document with an absolute $id is indexed under it too (Add does both).
       FLOW_TRY(index.Add(uri, n).Annotate(f));
@@ -112,20 +120,24 @@ Result<std::shared_ptr<const doc::schema::Schema>> LoadSchema(const RawValidateO
   for (int round = 0; round < 64; ++round) {
     bool added = false;
     for (const std::string& missing : index.MissingReferences()) {
-      if (!missing.starts_with("file://") || index.Contains(missing)) continue;
+      if (!missing.starts_with("file://") || index.Contains(missing))
+        continue;
       std::string path = schema::PercentDecode(missing.substr(7));
       auto n = ParseSchemaFile(path, arena);
-      if (!n.ok()) continue;  // reported by Compile as an unresolved reference
+      if (!n.ok())
+        continue;  // reported by Compile as an unresolved reference
       FLOW_TRY(index.Add(missing, *n));
       added = true;
     }
-    if (!added) break;
+    if (!added)
+      break;
   }
   return schema::Schema::Compile(index, root_uri);
 }
 
 void AppendError(const doc::schema::Error& e, bool first, std::string* out) {
-  if (!first) out->push_back(',');
+  if (!first)
+    out->push_back(',');
   out->append("{\"instance\":");
   doc::AppendJsonString(e.instance, out);
   out->append(",\"schema\":");
@@ -140,7 +152,8 @@ bool WriteAll(int fd, const std::string& s) {
   while (off < s.size()) {
     ssize_t n = write(fd, s.data() + off, s.size() - off);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return false;
     }
     off += static_cast<size_t>(n);
@@ -162,8 +175,8 @@ int RunRawValidate(const RawValidateOptions& o) {
   std::vector<doc::schema::Error> errors;
 
   constexpr size_t kChunk = 1 << 20;
-  std::string buf;      // unconsumed input
-  std::string out;      // pending output
+  std::string buf;  // unconsumed input
+  std::string out;  // pending output
   out.reserve(kChunk + 4096);
   size_t line_no = 0;
   bool eof = false;
@@ -171,8 +184,10 @@ int RunRawValidate(const RawValidateOptions& o) {
 
   auto handle = [&](std::string_view line) -> bool {
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) return true;
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos)
+      return true;
     arena.Reset();
     auto doc = parser.Parse(line, arena);
     if (!doc.ok()) {
@@ -185,12 +200,14 @@ int RunRawValidate(const RawValidateOptions& o) {
         out.append("{\"valid\":true}\n");
       } else {
         out.append("{\"valid\":false,\"errors\":[");
-        for (size_t i = 0; i < errors.size(); ++i) AppendError(errors[i], i == 0, &out);
+        for (size_t i = 0; i < errors.size(); ++i)
+          AppendError(errors[i], i == 0, &out);
         out.append("]}\n");
       }
     }
     if (out.size() >= kChunk) {
-      if (!WriteAll(STDOUT_FILENO, out)) return false;
+      if (!WriteAll(STDOUT_FILENO, out))
+        return false;
       out.clear();
     }
     return true;
@@ -218,7 +235,8 @@ int RunRawValidate(const RawValidateOptions& o) {
     size_t scan = have;
     while (true) {
       const void* nl = std::memchr(base + scan, '\n', buf.size() - scan);
-      if (nl == nullptr) break;
+      if (nl == nullptr)
+        break;
       size_t end = static_cast<size_t>(static_cast<const char*>(nl) - base);
       if (!handle(std::string_view(base + start, end - start))) {
         std::fprintf(stderr, "flowctl: error: writing stdout: %s\n", std::strerror(errno));
@@ -228,7 +246,8 @@ int RunRawValidate(const RawValidateOptions& o) {
       scan = start;
     }
     if (eof && start < buf.size()) {
-      if (!handle(std::string_view(base + start, buf.size() - start))) return kExitFailure;
+      if (!handle(std::string_view(base + start, buf.size() - start)))
+        return kExitFailure;
       start = buf.size();
     }
   }

@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import main, run  # noqa: E402
@@ -27,13 +28,20 @@ def cases(path):
     return sorted(d for d in os.listdir(path) if os.path.isdir(os.path.join(path, d)))
 
 
+def run_all(fn, items):
+    """Runs fn over items two at a time (flowctl is single-threaded), in order."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(fn, items))
+
+
 def test_golden_diagnostics(flowctl, tmp):
     failures = []
     names = cases(GOLDEN)
     assert len(names) >= 25, names
-    for name in names:
+    results = run_all(lambda n: run(flowctl, "check", "--source", "flow.yaml",
+                                    cwd=os.path.join(GOLDEN, n)), names)
+    for name, (rc, out, err) in zip(names, results):
         case = os.path.join(GOLDEN, name)
-        rc, out, err = run(flowctl, "check", "--source", "flow.yaml", cwd=case)
         expected_dir = os.path.join(case, "expected")
         stderr_path = os.path.join(expected_dir, "stderr.txt")
         rc_path = os.path.join(expected_dir, "exit_code")
@@ -74,8 +82,9 @@ def test_acceptance_catalogs_check_clean(flowctl, tmp):
     root = os.path.join(ACCEPTANCE, "catalogs")
     names = cases(root)
     assert names, f"no acceptance catalogs under {root}"
-    for name in names:
-        rc, out, err = run(flowctl, "check", "--source", os.path.join(root, name, "flow.yaml"), cwd=tmp)
+    results = run_all(lambda n: run(flowctl, "check", "--source",
+                                    os.path.join(root, n, "flow.yaml"), cwd=tmp), names)
+    for name, (rc, out, err) in zip(names, results):
         assert rc == 0 and err == "", (name, rc, err)
 
 
@@ -83,9 +92,10 @@ def test_acceptance_invalid_catalogs_are_rejected(flowctl, tmp):
     root = os.path.join(ACCEPTANCE, "invalid")
     names = cases(root)
     assert names, f"no invalid acceptance catalogs under {root}"
-    for name in names:
+    results = run_all(lambda n: run(flowctl, "check", "--source",
+                                    os.path.join(root, n, "flow.yaml"), cwd=tmp), names)
+    for name, (rc, out, err) in zip(names, results):
         expect = open(os.path.join(root, name, "expect.txt")).read().splitlines()[0].strip()
-        rc, out, err = run(flowctl, "check", "--source", os.path.join(root, name, "flow.yaml"), cwd=tmp)
         assert rc == 2, (name, rc, err)
         assert expect.lower() in (out + err).lower(), (name, expect, err)
         # Every error names its file, line and column.

@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FLOW_CHECK(!rendered.empty() && rendered.back() == '\n', "diagnostic rendering");
     if (d.resource != nullptr && d.mark.known()) {
       size_t lines = 1;
-      for (char c : d.resource->text) lines += c == '\n';
+      for (char c : d.resource->text)
+        lines += c == '\n';
       FLOW_CHECK(d.mark.line <= lines + 1, "diagnostic line {} past the end ({} lines): {}",
                  d.mark.line, lines, d.message);
     }

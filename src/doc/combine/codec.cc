@@ -26,37 +26,49 @@ enum Tag : uint8_t {
 // Nesting is bounded by the decoder so corrupt input cannot exhaust the stack.
 constexpr int kMaxDepth = 4096;
 
-Status Truncated() { return Status::Corruption("spill record: truncated or malformed node"); }
+Status Truncated() {
+  return Status::Corruption("spill record: truncated or malformed node");
+}
 
 Result<Node> Decode(const char** p, const char* end, Arena& arena, int depth) {
-  if (*p >= end) return Truncated();
+  if (*p >= end)
+    return Truncated();
   uint8_t tag = static_cast<uint8_t>(*(*p)++);
   uint64_t v;
   switch (tag) {
-    case kTagNull: return Node::Null();
-    case kTagFalse: return Node::Bool(false);
-    case kTagTrue: return Node::Bool(true);
+    case kTagNull:
+      return Node::Null();
+    case kTagFalse:
+      return Node::Bool(false);
+    case kTagTrue:
+      return Node::Bool(true);
     case kTagPosInt:
-      if (!GetVarint(p, end, &v)) return Truncated();
+      if (!GetVarint(p, end, &v))
+        return Truncated();
       return Node::PosInt(v);
     case kTagNegInt:
-      if (!GetVarint(p, end, &v) || v > uint64_t{INT64_MAX}) return Truncated();
+      if (!GetVarint(p, end, &v) || v > uint64_t{INT64_MAX})
+        return Truncated();
       return Node::Int(-static_cast<int64_t>(v) - 1);
     case kTagDouble: {
-      if (end - *p < 8) return Truncated();
+      if (end - *p < 8)
+        return Truncated();
       double d;
       std::memcpy(&d, *p, 8);
       *p += 8;
       return Node::Double(d);
     }
     case kTagString:
-      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p)) return Truncated();
+      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p))
+        return Truncated();
       *p += v;
       return Node::String(arena, std::string_view(*p - v, v));
     case kTagArray: {
       // Every item takes at least one byte, which bounds the allocation.
-      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p)) return Truncated();
-      if (depth >= kMaxDepth) return Truncated();
+      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p))
+        return Truncated();
+      if (depth >= kMaxDepth)
+        return Truncated();
       Node* items = arena.AllocateArray<Node>(v);
       for (uint64_t i = 0; i < v; ++i) {
         FLOW_ASSIGN_OR_RETURN(Node item, Decode(p, end, arena, depth + 1));
@@ -65,12 +77,15 @@ Result<Node> Decode(const char** p, const char* end, Arena& arena, int depth) {
       return Node::Array(items, static_cast<uint32_t>(v));
     }
     case kTagObject: {
-      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p) / 2) return Truncated();
-      if (depth >= kMaxDepth) return Truncated();
+      if (!GetVarint(p, end, &v) || v > static_cast<uint64_t>(end - *p) / 2)
+        return Truncated();
+      if (depth >= kMaxDepth)
+        return Truncated();
       Field* fields = arena.AllocateArray<Field>(v);
       for (uint64_t i = 0; i < v; ++i) {
         uint64_t len;
-        if (!GetVarint(p, end, &len) || len > static_cast<uint64_t>(end - *p)) return Truncated();
+        if (!GetVarint(p, end, &len) || len > static_cast<uint64_t>(end - *p))
+          return Truncated();
         std::string_view name = arena.CopyString(std::string_view(*p, len));
         *p += len;
         if (i > 0 && !(fields[i - 1].name < name)) {
@@ -113,8 +128,12 @@ bool GetVarint(const char** p, const char* end, uint64_t* v) {
 
 void EncodeNode(const Node& n, std::string* out) {
   switch (n.type()) {
-    case Type::kNull: out->push_back(kTagNull); return;
-    case Type::kBool: out->push_back(n.as_bool() ? kTagTrue : kTagFalse); return;
+    case Type::kNull:
+      out->push_back(kTagNull);
+      return;
+    case Type::kBool:
+      out->push_back(n.as_bool() ? kTagTrue : kTagFalse);
+      return;
     case Type::kPosInt:
       out->push_back(kTagPosInt);
       PutVarint(n.as_u64(), out);
@@ -139,7 +158,8 @@ void EncodeNode(const Node& n, std::string* out) {
     case Type::kArray:
       out->push_back(kTagArray);
       PutVarint(n.size(), out);
-      for (const Node& item : n.items()) EncodeNode(item, out);
+      for (const Node& item : n.items())
+        EncodeNode(item, out);
       return;
     case Type::kObject:
       out->push_back(kTagObject);

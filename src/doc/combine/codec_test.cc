@@ -26,8 +26,21 @@ Node Parse(std::string_view json, Arena& arena) {
 TEST_CASE("codec: nodes round-trip exactly") {
   Arena arena;
   for (std::string_view json : {
-           "null", "true", "false", "0", "18446744073709551615", "-9223372036854775808", "-1",
-           "1.5", "-0.0", "1e308", "2.0", R"("")", R"("a\u0000b")", "[]", "{}",
+           "null",
+           "true",
+           "false",
+           "0",
+           "18446744073709551615",
+           "-9223372036854775808",
+           "-1",
+           "1.5",
+           "-0.0",
+           "1e308",
+           "2.0",
+           R"("")",
+           R"("a\u0000b")",
+           "[]",
+           "{}",
            R"({"a":[1,{"b":null}],"c":"d","":{"x":[[]]}})",
        }) {
     Node n = Parse(json, arena);
@@ -54,10 +67,12 @@ TEST_CASE("codec: random bytes decode to Corruption or a node, never a crash") {
   Arena arena;
   for (int i = 0; i < 20000; ++i) {
     std::string bytes(rng() % 24, '\0');
-    for (char& c : bytes) c = static_cast<char>(rng() % 12 == 0 ? 0x80 | rng() : rng() % 10);
+    for (char& c : bytes)
+      c = static_cast<char>(rng() % 12 == 0 ? 0x80 | rng() : rng() % 10);
     const char* p = bytes.data();
     auto n = DecodeNode(&p, bytes.data() + bytes.size(), arena);
-    if (!n.ok()) CHECK(n.status().code() == Code::kCorruption);
+    if (!n.ok())
+      CHECK(n.status().code() == Code::kCorruption);
   }
 }
 
@@ -69,7 +84,8 @@ TEST_CASE("spill: runs of records round-trip, including records larger than the 
   uint64_t first_size;
   {
     RunWriter w(file->fd(), &buf, 64);
-    for (const std::string& r : records) REQUIRE(w.Append(r).ok());
+    for (const std::string& r : records)
+      REQUIRE(w.Append(r).ok());
     REQUIRE(w.Flush().ok());
     first_size = w.bytes();
   }
@@ -94,7 +110,8 @@ TEST_CASE("spill: runs of records round-trip, including records larger than the 
   // A run cut inside a record is Corruption.
   RunReader cut(file->fd(), 0, first_size - 1, 16);
   Status s;
-  for (int i = 0; i < 5 && s.ok(); ++i) s = cut.Next().status();
+  for (int i = 0; i < 5 && s.ok(); ++i)
+    s = cut.Next().status();
   CHECK(s.code() == Code::kCorruption);
 }
 

@@ -27,9 +27,9 @@ constexpr uint32_t kNoRest = UINT32_MAX;
 constexpr uint32_t kNone = UINT32_MAX;
 
 enum Flags : uint8_t {
-  kReduced = 1,      // more than one document went into it
-  kDeleted = 2,      // valid with kReduced: the last document applied was a deletion
-  kHasRest = 4,      // spill records: a rest document follows
+  kReduced = 1,  // more than one document went into it
+  kDeleted = 2,  // valid with kReduced: the last document applied was a deletion
+  kHasRest = 4,  // spill records: a rest document follows
   kRestReduced = 8,
   kRestDeleted = 16,
 };
@@ -64,7 +64,8 @@ uint64_t Prefix(std::string_view s) {
   unsigned char b[8] = {0};
   std::memcpy(b, s.data(), std::min<size_t>(8, s.size()));
   uint64_t v = 0;
-  for (unsigned char c : b) v = (v << 8) | c;
+  for (unsigned char c : b)
+    v = (v << 8) | c;
   return v;
 }
 
@@ -83,12 +84,11 @@ std::string Truncated(const Node& doc) {
 
 struct Combiner::Entry {
   uint64_t prefix;
-  const char* key;  // nullptr: an empty hash table slot
+  const char* key;
   uint32_t key_len;
-  uint32_t hash32;  // high bits of the key's hash
+  uint32_t rest;  // index into rests_, or kNoRest
   Node doc;
   uint64_t ordinal;  // of the first document
-  uint32_t rest;     // index into rests_, or kNoRest
   uint8_t flags;
   std::string_view key_view() const { return {key, key_len}; }
 };
@@ -99,7 +99,8 @@ class Combiner::Names : public reduce::NameTable {
  public:
   explicit Names(Arena& arena) : arena_(arena) { Clear(); }
   std::string_view Intern(std::string_view name) override {
-    if (count_ * 10 >= slots_.size() * 7) Grow();
+    if (count_ * 10 >= slots_.size() * 7)
+      Grow();
     size_t mask = slots_.size() - 1;
     for (size_t i = HashBytes(name) & mask;; i = (i + 1) & mask) {
       std::string_view& s = slots_[i];
@@ -108,7 +109,8 @@ class Combiner::Names : public reduce::NameTable {
         ++count_;
         return s;
       }
-      if (s == name) return s;
+      if (s == name)
+        return s;
     }
   }
   void Clear() {
@@ -123,9 +125,11 @@ class Combiner::Names : public reduce::NameTable {
     old.swap(slots_);
     size_t mask = slots_.size() - 1;
     for (std::string_view s : old) {
-      if (s.data() == nullptr) continue;
+      if (s.data() == nullptr)
+        continue;
       size_t i = HashBytes(s) & mask;
-      while (slots_[i].data() != nullptr) i = (i + 1) & mask;
+      while (slots_[i].data() != nullptr)
+        i = (i + 1) & mask;
       slots_[i] = s;
     }
   }
@@ -164,23 +168,22 @@ class Combiner::Source {
 
 class Combiner::MemSource : public Combiner::Source {
  public:
-  MemSource(const std::vector<Entry>& entries, const std::vector<Rest>& rests)
-      : entries_(entries), rests_(rests) {}
-  Result<bool> Next() override { return ++i_ < entries_.size(); }
-  std::string_view key() const override { return entries_[i_].key_view(); }
+  explicit MemSource(const Combiner& c) : c_(c) {}
+  Result<bool> Next() override { return ++i_ < c_.order_.size(); }
+  std::string_view key() const override { return Current().key_view(); }
   Status Docs(Arena&, std::vector<Stored>* out) override {
-    const Entry& e = entries_[i_];
+    const Entry& e = Current();
     out->push_back({e.doc, e.ordinal, (e.flags & kReduced) != 0, (e.flags & kDeleted) != 0});
     if (e.rest != kNoRest) {
-      const Rest& r = rests_[e.rest];
+      const Rest& r = c_.rests_[e.rest];
       out->push_back({r.doc, r.ordinal, (r.flags & kReduced) != 0, (r.flags & kDeleted) != 0});
     }
     return Status::OK();
   }
 
  private:
-  const std::vector<Entry>& entries_;
-  const std::vector<Rest>& rests_;
+  const Entry& Current() const { return c_.entry(c_.order_[i_]); }
+  const Combiner& c_;
   size_t i_ = SIZE_MAX;  // ++ wraps to 0
 };
 
@@ -189,7 +192,8 @@ class Combiner::RunSource : public Combiner::Source {
   RunSource(int fd, const Run& run) : reader_(fd, run.begin, run.size) {}
   Result<bool> Next() override {
     FLOW_ASSIGN_OR_RETURN(bool more, reader_.Next());
-    if (!more) return false;
+    if (!more)
+      return false;
     std::string_view rec = reader_.record();
     const char* p = rec.data();
     end_ = rec.data() + rec.size();
@@ -199,7 +203,8 @@ class Combiner::RunSource : public Combiner::Source {
     }
     key_ = std::string_view(p, len);
     p += len;
-    if (p >= end_) return Status::Corruption("spill file: truncated record");
+    if (p >= end_)
+      return Status::Corruption("spill file: truncated record");
     flags_ = static_cast<uint8_t>(*p++);
     body_ = p;
     return true;
@@ -208,15 +213,18 @@ class Combiner::RunSource : public Combiner::Source {
   Status Docs(Arena& arena, std::vector<Stored>* out) override {
     const char* p = body_;
     uint64_t ordinal;
-    if (!GetVarint(&p, end_, &ordinal)) return Status::Corruption("spill file: bad ordinal");
+    if (!GetVarint(&p, end_, &ordinal))
+      return Status::Corruption("spill file: bad ordinal");
     FLOW_ASSIGN_OR_RETURN(Node doc, DecodeNode(&p, end_, arena));
     out->push_back({doc, ordinal, (flags_ & kReduced) != 0, (flags_ & kDeleted) != 0});
     if (flags_ & kHasRest) {
-      if (!GetVarint(&p, end_, &ordinal)) return Status::Corruption("spill file: bad ordinal");
+      if (!GetVarint(&p, end_, &ordinal))
+        return Status::Corruption("spill file: bad ordinal");
       FLOW_ASSIGN_OR_RETURN(Node rest, DecodeNode(&p, end_, arena));
       out->push_back({rest, ordinal, (flags_ & kRestReduced) != 0, (flags_ & kRestDeleted) != 0});
     }
-    if (p != end_) return Status::Corruption("spill file: trailing bytes in a record");
+    if (p != end_)
+      return Status::Corruption("spill file: trailing bytes in a record");
     return Status::OK();
   }
 
@@ -239,8 +247,16 @@ Combiner::Combiner(Spec spec, std::unique_ptr<DocValidator> validator)
 Combiner::~Combiner() = default;
 
 size_t Combiner::MemoryUsed() const {
-  return arena_.bytes() + table_.capacity() * sizeof(Entry) + rests_.capacity() * sizeof(Rest) +
-         names_->bytes();
+  return arena_.bytes() + slots_.capacity() * sizeof(Slot) +
+         chunks_.size() * (kChunk * sizeof(Entry)) + order_.capacity() * sizeof(uint32_t) +
+         rests_.capacity() * sizeof(Rest) + names_->bytes();
+}
+
+Combiner::Entry& Combiner::entry(size_t i) {
+  return chunks_[i / kChunk][i % kChunk];
+}
+const Combiner::Entry& Combiner::entry(size_t i) const {
+  return chunks_[i / kChunk][i % kChunk];
 }
 
 std::string Combiner::KeyJson(std::string_view packed) const {
@@ -249,29 +265,40 @@ std::string Combiner::KeyJson(std::string_view packed) const {
   return k.ok() ? ToJson(*k) : "(undecodable key)";
 }
 
-Status Combiner::Validate(const Node& doc, Tape* tape, std::string_view what, uint64_t ordinal,
-                          std::string_view key) {
-  Status s = validator_->Validate(doc, tape);
-  if (s.ok()) return s;
+Status Combiner::ValidationError(const Status& s, const Node& doc, std::string_view what,
+                                 uint64_t ordinal, std::string_view key) const {
   return Status::InvalidArgument("{} {}: {} failed validation against {} (key {}): {}: {}",
                                  spec_.ordinal_label, ordinal, what, spec_.name, KeyJson(key),
                                  s.message(), Truncated(doc));
 }
 
+Status Combiner::Validate(const Node& doc, Tape* tape, std::string_view what, uint64_t ordinal,
+                          std::string_view key) {
+  Status s = validator_->Validate(doc, tape);
+  if (s.ok())
+    return s;
+  return ValidationError(s, doc, what, ordinal, key);
+}
+
 Status Combiner::ReduceError(const Status& s, uint64_t ordinal, std::string_view key) const {
-  if (s.code() != Code::kInvalidArgument) return s;
+  if (s.code() != Code::kInvalidArgument)
+    return s;
   return Status::InvalidArgument("{} {}: failed to combine documents having shared key {}: {}",
                                  spec_.ordinal_label, ordinal, KeyJson(key), s.message());
 }
 
 size_t Combiner::Probe(std::string_view key, uint64_t hash, uint64_t prefix) const {
-  size_t mask = table_.size() - 1;
+  size_t mask = slots_.size() - 1;
   uint32_t h32 = static_cast<uint32_t>(hash >> 32);
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    const Entry& e = table_[i];
-    if (e.key == nullptr) return i;
+    const Slot& s = slots_[i];
+    if (s.entry_plus_one == 0)
+      return i;
+    if (s.hash != h32)
+      continue;
     // Keys of at most 8 bytes are equal when their length and prefix are.
-    if (e.hash32 == h32 && e.prefix == prefix && e.key_len == key.size() &&
+    const Entry& e = entry(s.entry_plus_one - 1);
+    if (e.prefix == prefix && e.key_len == key.size() &&
         (key.size() <= 8 || std::memcmp(e.key, key.data(), key.size()) == 0)) {
       return i;
     }
@@ -279,21 +306,23 @@ size_t Combiner::Probe(std::string_view key, uint64_t hash, uint64_t prefix) con
 }
 
 void Combiner::Grow() {
-  std::vector<Entry> old(table_.size() * 2, Entry{});
-  old.swap(table_);
-  size_t mask = table_.size() - 1;
-  for (Entry& e : old) {
-    if (e.key == nullptr) continue;
-    size_t i = HashBytes(e.key_view()) & mask;
-    while (table_[i].key != nullptr) i = (i + 1) & mask;
-    table_[i] = e;
+  slots_.assign(slots_.size() * 2, Slot{0, 0});
+  size_t mask = slots_.size() - 1;
+  for (size_t n = 0; n < count_; ++n) {
+    uint64_t h = HashBytes(entry(n).key_view());
+    size_t i = h & mask;
+    while (slots_[i].entry_plus_one != 0)
+      i = (i + 1) & mask;
+    slots_[i] = Slot{static_cast<uint32_t>(n + 1), static_cast<uint32_t>(h >> 32)};
   }
 }
 
 void Combiner::ResetMemtable() {
   // Release the index storage too: it counts against the bound, and a memtable that
   // starts over the bound would spill on every document.
-  table_ = std::vector<Entry>(1024, Entry{});
+  slots_ = std::vector<Slot>(1024, Slot{0, 0});
+  chunks_ = std::vector<std::unique_ptr<Entry[]>>();
+  order_ = std::vector<uint32_t>();
   count_ = 0;
   rests_ = std::vector<Rest>();
   names_->Clear();
@@ -301,15 +330,14 @@ void Combiner::ResetMemtable() {
 }
 
 void Combiner::SortEntries() {
-  // Compact the occupied slots to the front, then sort them: the table is no longer a
-  // hash table afterwards (ResetMemtable() makes a new one).
-  size_t w = 0;
-  for (size_t r = 0; r < table_.size(); ++r) {
-    if (table_[r].key != nullptr) table_[w++] = table_[r];
-  }
-  table_.resize(w);
-  std::sort(table_.begin(), table_.end(), [](const Entry& a, const Entry& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+  order_.resize(count_);
+  for (size_t i = 0; i < count_; ++i)
+    order_[i] = static_cast<uint32_t>(i);
+  std::sort(order_.begin(), order_.end(), [this](uint32_t x, uint32_t y) {
+    const Entry& a = entry(x);
+    const Entry& b = entry(y);
+    if (a.prefix != b.prefix)
+      return a.prefix < b.prefix;
     return a.key_view() < b.key_view();
   });
 }
@@ -318,28 +346,38 @@ void Combiner::SortEntries() {
 inline void PrefetchNode(const Node& n) {
   const void* p = nullptr;
   switch (n.type()) {
-    case Type::kString: p = n.as_string().data(); break;
-    case Type::kArray: p = n.items().data(); break;
-    case Type::kObject: p = n.fields().data(); break;
-    default: return;
+    case Type::kString:
+      p = n.as_string().data();
+      break;
+    case Type::kArray:
+      p = n.items().data();
+      break;
+    case Type::kObject:
+      p = n.fields().data();
+      break;
+    default:
+      return;
   }
   __builtin_prefetch(p);
   __builtin_prefetch(static_cast<const char*>(p) + 64);
 }
 
 Status Combiner::AddJson(std::string_view json, uint64_t ordinal) {
+  PreparedDoc p;
+  p.ordinal = ordinal;
   auto doc = parser_.Parse(json, batch_arena_);
-  if (!doc.ok()) {
-    // Earlier documents go first, so errors come in input order.
-    FLOW_TRY(ProcessBatch());
-    return Status::InvalidArgument("{} {}: {}", spec_.ordinal_label, ordinal,
-                                   doc.status().message());
+  if (doc.ok()) {
+    p.doc = *doc;
+    batch_key_offsets_.push_back(batch_keys_.size());
+    PackKey(*doc, spec_.key, &batch_keys_);
+  } else {
+    p.parsed = false;
+    p.error = std::move(doc).take_status();
+    batch_key_offsets_.push_back(batch_keys_.size());
   }
-  Pending p{*doc, ordinal, batch_keys_.size(), 0, 0, 0};
-  PackKey(*doc, spec_.key, &batch_keys_);
-  p.key_len = batch_keys_.size() - p.key_begin;
-  batch_.push_back(p);
-  if (batch_.size() == kBatch) return ProcessBatch();
+  batch_.push_back(std::move(p));
+  if (batch_.size() == kBatch || !batch_.back().parsed)
+    return ProcessBatch();
   return Status::OK();
 }
 
@@ -347,65 +385,109 @@ Status Combiner::Add(const Node& doc, uint64_t ordinal) {
   FLOW_TRY(ProcessBatch());
   key_buf_.clear();
   PackKey(doc, spec_.key, &key_buf_);
-  return AddOne(doc, ordinal, key_buf_);
+  PreparedDoc p;
+  p.doc = doc;
+  p.ordinal = ordinal;
+  p.packed_key = key_buf_;
+  return AddPrepared(std::span<PreparedDoc>(&p, 1));
 }
 
 Status Combiner::ProcessBatch() {
-  if (batch_.empty()) return Status::OK();
-  // Group prefetching: the documents of a batch belong to unrelated keys scattered over
-  // the table and arena, so their cache misses are issued together, a level at a time
-  // (table slot, then the document's root, then its children), instead of one after
-  // another.
-  for (Pending& p : batch_) {
-    std::string_view key(batch_keys_.data() + p.key_begin, p.key_len);
-    p.hash = HashBytes(key);
-    p.prefix = Prefix(key);
-    const Entry* e = &table_[p.hash & (table_.size() - 1)];
-    __builtin_prefetch(e);
-    __builtin_prefetch(reinterpret_cast<const char*>(e) + 63);
+  if (batch_.empty())
+    return Status::OK();
+  // Keys were appended to one buffer; point at them now that it no longer grows.
+  batch_key_offsets_.push_back(batch_keys_.size());
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    batch_[i].packed_key = std::string_view(batch_keys_.data() + batch_key_offsets_[i],
+                                            batch_key_offsets_[i + 1] - batch_key_offsets_[i]);
   }
-  for (Pending& p : batch_) {
-    std::string_view key(batch_keys_.data() + p.key_begin, p.key_len);
-    const Entry& e = table_[Probe(key, p.hash, p.prefix)];
-    if (e.key != nullptr) PrefetchNode(e.doc);
-  }
-  for (Pending& p : batch_) {
-    std::string_view key(batch_keys_.data() + p.key_begin, p.key_len);
-    const Entry& e = table_[Probe(key, p.hash, p.prefix)];
-    if (e.key != nullptr && e.doc.is_object()) {
-      for (const Field& f : e.doc.fields()) PrefetchNode(f.value);
-    }
-  }
-  Status s;
-  for (const Pending& p : batch_) {
-    s = AddOne(p.doc, p.ordinal, std::string_view(batch_keys_.data() + p.key_begin, p.key_len));
-    if (!s.ok()) break;
-  }
+  Status s = AddPrepared(batch_);
   batch_.clear();
   batch_keys_.clear();
+  batch_key_offsets_.clear();
   batch_arena_.Reset();
   return s;
 }
 
-Status Combiner::AddOne(const Node& doc, uint64_t ordinal, std::string_view key_bytes) {
+Status Combiner::AddPrepared(std::span<PreparedDoc> docs) {
+  // Group prefetching: the documents of a batch belong to unrelated keys scattered over
+  // the table and arena, so their cache misses are issued together, a level at a time
+  // (table slot, then the document's root, then its children), instead of one after
+  // another.
+  constexpr size_t kGroup = 32;
+  for (size_t g = 0; g < docs.size(); g += kGroup) {
+    std::span<PreparedDoc> group = docs.subspan(g, std::min(kGroup, docs.size() - g));
+    hashes_.clear();
+    size_t mask = slots_.size() - 1;
+    for (const PreparedDoc& p : group) {
+      uint64_t h = HashBytes(p.packed_key);
+      hashes_.push_back(h);
+      __builtin_prefetch(&slots_[h & mask]);
+    }
+    // The first slot with a matching hash is almost always the key's: fetch its entry.
+    for (uint64_t h : hashes_) {
+      for (size_t i = h & mask; slots_[i].entry_plus_one != 0; i = (i + 1) & mask) {
+        if (slots_[i].hash == static_cast<uint32_t>(h >> 32)) {
+          const Entry* e = &entry(slots_[i].entry_plus_one - 1);
+          __builtin_prefetch(e);
+          __builtin_prefetch(reinterpret_cast<const char*>(e) + sizeof(Entry) - 1);
+          break;
+        }
+      }
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (!group[i].parsed)
+        continue;
+      const Slot& s = slots_[Probe(group[i].packed_key, hashes_[i], Prefix(group[i].packed_key))];
+      if (s.entry_plus_one != 0)
+        PrefetchNode(entry(s.entry_plus_one - 1).doc);
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (!group[i].parsed)
+        continue;
+      const Slot& s = slots_[Probe(group[i].packed_key, hashes_[i], Prefix(group[i].packed_key))];
+      if (s.entry_plus_one == 0)
+        continue;
+      const Node& doc = entry(s.entry_plus_one - 1).doc;
+      if (doc.is_object()) {
+        for (const Field& f : doc.fields())
+          PrefetchNode(f.value);
+      }
+    }
+    for (const PreparedDoc& p : group)
+      FLOW_TRY(AddOne(p));
+  }
+  return Status::OK();
+}
+
+Status Combiner::AddOne(const PreparedDoc& p) {
+  if (!p.parsed) {
+    return Status::InvalidArgument("{} {}: {}", spec_.ordinal_label, p.ordinal, p.error.message());
+  }
+  const Node& doc = p.doc;
+  uint64_t ordinal = p.ordinal;
+  std::string_view key_bytes = p.packed_key;
   ++stats_.docs;
   uint64_t hash = HashBytes(key_bytes);
   uint64_t prefix = Prefix(key_bytes);
   size_t slot = Probe(key_bytes, hash, prefix);
 
-  if (table_[slot].key == nullptr) {
+  if (slots_[slot].entry_plus_one == 0) {
     std::string_view key = arena_.CopyString(key_bytes);
-    table_[slot] = Entry{prefix,
-                         key.data(),
-                         static_cast<uint32_t>(key.size()),
-                         static_cast<uint32_t>(hash >> 32),
-                         reduce::CloneWithNames(doc, arena_, names_.get()),
-                         ordinal,
-                         kNoRest,
-                         0};
-    if (++count_ * 10 > table_.size() * 7) Grow();
+    if (count_ == chunks_.size() * kChunk)
+      chunks_.push_back(std::make_unique<Entry[]>(kChunk));
+    entry(count_) = Entry{prefix,
+                          key.data(),
+                          static_cast<uint32_t>(key.size()),
+                          kNoRest,
+                          reduce::CloneWithNames(doc, arena_, names_.get()),
+                          ordinal,
+                          0};
+    slots_[slot] = Slot{static_cast<uint32_t>(count_ + 1), static_cast<uint32_t>(hash >> 32)};
+    if (++count_ * 10 > slots_.size() * 7)
+      Grow();
   } else {
-    Entry& e = table_[slot];
+    Entry& e = entry(slots_[slot].entry_plus_one - 1);
     reduce::OwnedOptions opts;
     opts.copy_rhs = true;  // `doc` is the caller's (or batch) memory
     opts.names = names_.get();
@@ -413,7 +495,16 @@ Status Combiner::AddOne(const Node& doc, uint64_t ordinal, std::string_view key_
       rests_.push_back(Rest{reduce::CloneWithNames(doc, arena_, names_.get()), ordinal, 0});
       e.rest = static_cast<uint32_t>(rests_.size() - 1);
     } else {
-      FLOW_TRY(Validate(doc, &tape_, "document", ordinal, key_bytes));
+      // The right-hand document must be valid, and its tape selects the strategies.
+      std::span<const TapeEntry> tape;
+      if (p.validated) {
+        if (!p.error.ok())
+          return ValidationError(p.error, doc, "document", ordinal, key_bytes);
+        tape = p.tape;
+      } else {
+        FLOW_TRY(Validate(doc, &tape_, "document", ordinal, key_bytes));
+        tape = tape_;
+      }
       Node* into;
       uint8_t* flags;
       if (hold_back_) {
@@ -426,34 +517,39 @@ Status Combiner::AddOne(const Node& doc, uint64_t ordinal, std::string_view key_
         flags = &e.flags;
         opts.full = spec_.full;
       }
-      Status s = reduce::ReduceOwned(into, doc, tape_, arena_, opts);
-      if (!s.ok()) return ReduceError(s, ordinal, key_bytes);
-      *flags = kReduced | (reduce::IsDeletion(tape_) ? kDeleted : 0);
+      Status s = reduce::ReduceOwned(into, doc, tape, arena_, opts);
+      if (!s.ok())
+        return ReduceError(s, ordinal, key_bytes);
+      *flags = kReduced | (reduce::IsDeletion(tape) ? kDeleted : 0);
     }
   }
 
   size_t used = MemoryUsed();
   stats_.peak_memory = std::max(stats_.peak_memory, used);
-  if (used > spec_.memory_limit) FLOW_TRY(Spill());
+  if (used > spec_.memory_limit)
+    FLOW_TRY(Spill());
   return Status::OK();
 }
 
 Status Combiner::Spill() {
-  if (count_ == 0) return Status::OK();
+  if (count_ == 0)
+    return Status::OK();
   SortEntries();
   if (!spill_file_) {
     FLOW_ASSIGN_OR_RETURN(TempFile file, TempFile::Create(spec_.spill_dir));
     spill_file_ = std::make_unique<TempFile>(std::move(file));
   }
   RunWriter w(spill_file_->fd(), &write_buf_);
-  for (const Entry& e : table_) {
+  for (uint32_t idx : order_) {
+    const Entry& e = entry(idx);
     record_buf_.clear();
     PutVarint(e.key_len, &record_buf_);
     record_buf_.append(e.key, e.key_len);
     uint8_t flags = e.flags;
     if (e.rest != kNoRest) {
       uint8_t rf = rests_[e.rest].flags;
-      flags |= kHasRest | ((rf & kReduced) ? kRestReduced : 0) | ((rf & kDeleted) ? kRestDeleted : 0);
+      flags |=
+          kHasRest | ((rf & kReduced) ? kRestReduced : 0) | ((rf & kDeleted) ? kRestDeleted : 0);
     }
     record_buf_.push_back(static_cast<char>(flags));
     PutVarint(e.ordinal, &record_buf_);
@@ -484,14 +580,16 @@ Status Combiner::Finish(std::string_view key, std::vector<Stored>& seq,
   for (size_t i = 1; i < seq.size(); ++i) {
     FLOW_TRY(Validate(seq[i].doc, &tape_, "document", seq[i].ordinal, key));
     auto r = reduce::Reduce(acc, seq[i].doc, tape_, drain_arena_, spec_.full);
-    if (!r.ok()) return ReduceError(r.status(), seq[i].ordinal, key);
+    if (!r.ok())
+      return ReduceError(r.status(), seq[i].ordinal, key);
     acc = *r;
     deleted = seq[i].reduced ? seq[i].deleted : reduce::IsDeletion(tape_);
     reduced = true;
   }
-  FLOW_TRY(Validate(acc, &tape_, reduced ? "the combined document" : "document", seq[0].ordinal,
-                    key));
-  if (!reduced) deleted = reduce::IsDeletion(tape_);
+  FLOW_TRY(
+      Validate(acc, &tape_, reduced ? "the combined document" : "document", seq[0].ordinal, key));
+  if (!reduced)
+    deleted = reduce::IsDeletion(tape_);
   ++stats_.keys;
   FLOW_TRY(emit(DrainedDoc{key, acc, deleted, reduced}));
   drain_arena_.Reset();
@@ -506,7 +604,7 @@ Status Combiner::Drain(const std::function<Status(const DrainedDoc&)>& emit) {
   for (const Run& run : runs_) {
     sources.push_back(std::make_unique<RunSource>(spill_file_->fd(), run));
   }
-  sources.push_back(std::make_unique<MemSource>(table_, rests_));
+  sources.push_back(std::make_unique<MemSource>(*this));
 
   // A min-heap of sources by (current key, source index); the index is arrival order.
   std::vector<size_t> heap;
@@ -516,7 +614,8 @@ Status Combiner::Drain(const std::function<Status(const DrainedDoc&)>& emit) {
   };
   for (size_t i = 0; i < sources.size(); ++i) {
     FLOW_ASSIGN_OR_RETURN(bool more, sources[i]->Next());
-    if (more) heap.push_back(i);
+    if (more)
+      heap.push_back(i);
   }
   std::make_heap(heap.begin(), heap.end(), after);
 
@@ -533,7 +632,8 @@ Status Combiner::Drain(const std::function<Status(const DrainedDoc&)>& emit) {
       heap.pop_back();
     }
     seq.clear();
-    for (size_t g : group) FLOW_TRY(sources[g]->Docs(drain_arena_, &seq));
+    for (size_t g : group)
+      FLOW_TRY(sources[g]->Docs(drain_arena_, &seq));
     FLOW_TRY(Finish(key, seq, emit));
     for (size_t g : group) {
       FLOW_ASSIGN_OR_RETURN(bool more, sources[g]->Next());

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,12 +65,28 @@ struct DrainedDoc {
   bool reduced = false;
 };
 
+/// A document parsed, keyed and (optionally) validated ahead of
+/// Combiner::AddPrepared(), e.g. on another thread (see pipeline.h). Validation is
+/// done with a validator of the same schema; its outcome counts only if the combiner
+/// reduces the document as a right-hand side, exactly as if the combiner validated it.
+struct PreparedDoc {
+  Node doc;
+  uint64_t ordinal = 0;
+  std::string_view packed_key;
+  /// False: the line was not JSON and `error` says why.
+  bool parsed = true;
+  /// True: `error` and `tape` hold the outcome of validating `doc`.
+  bool validated = false;
+  Status error;
+  std::span<const TapeEntry> tape;
+};
+
 struct CombineStats {
-  uint64_t docs = 0;          ///< documents added
-  uint64_t keys = 0;          ///< documents drained
-  uint64_t spills = 0;        ///< runs written
+  uint64_t docs = 0;    ///< documents added
+  uint64_t keys = 0;    ///< documents drained
+  uint64_t spills = 0;  ///< runs written
   uint64_t spilled_bytes = 0;
-  size_t peak_memory = 0;     ///< highest accounted memory
+  size_t peak_memory = 0;  ///< highest accounted memory
 };
 
 class TempFile;
@@ -87,6 +104,10 @@ class Combiner {
   Status AddJson(std::string_view json, uint64_t ordinal);
   /// Processes the documents waiting in the current batch.
   Status Flush() { return ProcessBatch(); }
+  /// Adds prepared documents in order. They (and their keys and tapes) may be freed
+  /// after the call. Errors as for AddJson(), in input order.
+  Status AddPrepared(std::span<PreparedDoc> docs);
+  const Spec& spec() const { return spec_; }
   /// Adds a document; it is copied as needed and may be freed after the call.
   Status Add(const Node& doc, uint64_t ordinal);
 
@@ -108,10 +129,12 @@ class Combiner {
   class RunSource;
 
   Status ProcessBatch();
-  Status AddOne(const Node& doc, uint64_t ordinal, std::string_view key);
+  Status AddOne(const PreparedDoc& p);
   Status Spill();
   Status Validate(const Node& doc, Tape* tape, std::string_view what, uint64_t ordinal,
                   std::string_view key);
+  Status ValidationError(const Status& s, const Node& doc, std::string_view what, uint64_t ordinal,
+                         std::string_view key) const;
   Status ReduceError(const Status& s, uint64_t ordinal, std::string_view key) const;
   std::string KeyJson(std::string_view packed) const;
   size_t Probe(std::string_view key, uint64_t hash, uint64_t prefix) const;
@@ -124,27 +147,30 @@ class Combiner {
   Spec spec_;
   std::unique_ptr<DocValidator> validator_;
   Parser parser_;
-  Arena arena_;        // entries' keys and documents
+  Arena arena_;  // entries' keys and documents
   // Parsed documents wait in a batch so that their cache misses overlap (ProcessBatch).
-  struct Pending {
-    Node doc;
-    uint64_t ordinal;
-    size_t key_begin;  // in batch_keys_
-    size_t key_len;
-    uint64_t hash;
-    uint64_t prefix;
-  };
   static constexpr size_t kBatch = 32;
   Arena batch_arena_;
-  std::vector<Pending> batch_;
+  std::vector<PreparedDoc> batch_;
+  std::vector<size_t> batch_key_offsets_;
+  std::vector<uint64_t> hashes_;  // per prepared document, during AddPrepared()
   std::string batch_keys_;
   Arena drain_arena_;  // per-key drain work
   class Names;
   std::unique_ptr<Names> names_;  // interned property names, in arena_
-  // Open-addressing hash table of entries (an empty slot has a null key); sorted and
-  // compacted in place to spill or drain.
-  std::vector<Entry> table_;
+  // Open-addressing hash table over the entries, which live in fixed-size chunks so
+  // that growing never copies them.
+  struct Slot {
+    uint32_t entry_plus_one;  // 0: empty
+    uint32_t hash;            // high bits of the key's hash
+  };
+  static constexpr size_t kChunk = 4096;
+  Entry& entry(size_t i);
+  const Entry& entry(size_t i) const;
+  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Entry[]>> chunks_;
   size_t count_ = 0;
+  std::vector<uint32_t> order_;  // entry indices in key order, to spill or drain
   std::vector<Rest> rests_;
   std::vector<Run> runs_;
   std::unique_ptr<TempFile> spill_file_;  // all runs, back to back

@@ -22,7 +22,8 @@ using reduce::testing::SpecTree;
 ReduceSpec Spec_(Strategy s, std::vector<std::string> key = {}) {
   ReduceSpec r;
   r.strategy = s;
-  for (const std::string& k : key) r.key.push_back(*Pointer::Parse(k));
+  for (const std::string& k : key)
+    r.key.push_back(*Pointer::Parse(k));
   return r;
 }
 
@@ -92,7 +93,8 @@ struct Fixture {
 std::vector<std::string> Drain(Combiner& c, bool keep_deleted = true) {
   std::vector<std::string> out;
   Status s = c.Drain([&](const DrainedDoc& d) {
-    if (d.deleted && !keep_deleted) return Status::OK();
+    if (d.deleted && !keep_deleted)
+      return Status::OK();
     out.push_back(ToJson(d.doc) + (d.deleted ? " (deleted)" : ""));
     return Status::OK();
   });
@@ -101,22 +103,24 @@ std::vector<std::string> Drain(Combiner& c, bool keep_deleted = true) {
 }
 
 Status AddAll(Combiner& c, const std::vector<std::string>& lines) {
-  for (size_t i = 0; i < lines.size(); ++i) FLOW_TRY(c.AddJson(lines[i], i + 1));
+  for (size_t i = 0; i < lines.size(); ++i)
+    FLOW_TRY(c.AddJson(lines[i], i + 1));
   return c.Flush();
 }
 
 TEST_CASE("combine: groups by key, reduces in arrival order, drains in key order") {
   Fixture f;
   auto c = f.Make(true, 1 << 30);
-  REQUIRE(AddAll(*c, {
-                         R"({"k": 3, "n": 1, "app": ["a"]})",
-                         R"({"k": 1, "n": 5})",
-                         R"({"k": 3, "n": 2, "app": ["b"]})",
-                         R"({"k": "x"})",
-                         R"({"k": -2, "n": 0})",
-                         R"({"k": 3, "app": ["c"], "max": 7})",
-                         R"({"n": 9})",
-                     })
+  REQUIRE(AddAll(*c,
+                 {
+                     R"({"k": 3, "n": 1, "app": ["a"]})",
+                     R"({"k": 1, "n": 5})",
+                     R"({"k": 3, "n": 2, "app": ["b"]})",
+                     R"({"k": "x"})",
+                     R"({"k": -2, "n": 0})",
+                     R"({"k": 3, "app": ["c"], "max": 7})",
+                     R"({"n": 9})",
+                 })
               .ok());
   // Keys order null (missing) < numbers < strings.
   CHECK(Drain(*c) == std::vector<std::string>{
@@ -210,14 +214,14 @@ TEST_CASE("combine: deletions are flagged by the last document applied") {
     spec.key.push_back(*KeyExtractor::Parse("/k"));
     spec.memory_limit = limit;
     Combiner c(std::move(spec), std::make_unique<DelValidator>(f.tree.get(), del.get()));
-    REQUIRE(AddAll(c, {
-                          R"({"k": 1, "n": 1})",
-                          R"({"k": 1, "d": true})",  // deleted
-                          R"({"k": 2, "n": 1})",
-                          R"({"k": 2, "d": true})",
-                          R"({"k": 2, "n": 5})",  // re-inserted after the delete
-                          R"({"k": 3, "d": true})",  // a lone deletion
-                      })
+    REQUIRE(AddAll(c,
+                   {
+                       R"({"k": 1, "n": 1})",
+                       R"({"k": 1, "d": true})",  // deleted
+                       R"({"k": 2, "n": 1})", R"({"k": 2, "d": true})",
+                       R"({"k": 2, "n": 5})",     // re-inserted after the delete
+                       R"({"k": 3, "d": true})",  // a lone deletion
+                   })
                 .ok());
     CHECK(Drain(c) == std::vector<std::string>{
                           R"({"d":true,"k":1,"n":1} (deleted))",
@@ -236,13 +240,19 @@ std::vector<std::string> RandomDocs(int n, int keys, uint32_t seed) {
   std::vector<std::string> out;
   for (int i = 0; i < n; ++i) {
     std::string d = fmt::format(R"({{"k": {}, "n": {})", r(0, keys - 1), r(-3, 9));
-    if (r(0, 1)) d += fmt::format(R"(, "app": [{}, "s{}"])", r(0, 99), r(0, 9));
-    if (r(0, 1)) d += fmt::format(R"(, "max": "{}")", std::string(r(1, 30), 'a' + r(0, 5)));
-    if (r(0, 2)) d += fmt::format(R"(, "obj": {{"p{}": {}, "q": 1}})", r(0, 4), r(0, 5));
-    if (r(0, 3)) d += fmt::format(R"(, "x{}": {})", r(0, 3), r(0, 1) ? "null" : "[1, {\"y\": 2}]");
+    if (r(0, 1))
+      d += fmt::format(R"(, "app": [{}, "s{}"])", r(0, 99), r(0, 9));
+    if (r(0, 1))
+      d += fmt::format(R"(, "max": "{}")", std::string(r(1, 30), 'a' + r(0, 5)));
+    if (r(0, 2))
+      d += fmt::format(R"(, "obj": {{"p{}": {}, "q": 1}})", r(0, 4), r(0, 5));
+    if (r(0, 3))
+      d += fmt::format(R"(, "x{}": {})", r(0, 3), r(0, 1) ? "null" : "[1, {\"y\": 2}]");
     std::string set_terms = fmt::format(R"("add": {{"m{}": 1, "m{}": 2}})", r(0, 6), r(7, 9));
-    if (r(0, 3) == 0) set_terms += fmt::format(R"(, "remove": {{"m{}": 0}})", r(0, 9));
-    if (r(0, 5) == 0) set_terms = fmt::format(R"("intersect": {{"m{}": 0, "m{}": 0}})", r(0, 4), r(5, 9));
+    if (r(0, 3) == 0)
+      set_terms += fmt::format(R"(, "remove": {{"m{}": 0}})", r(0, 9));
+    if (r(0, 5) == 0)
+      set_terms = fmt::format(R"("intersect": {{"m{}": 0, "m{}": 0}})", r(0, 4), r(5, 9));
     d += ", \"set\": {" + set_terms + "}}";
     out.push_back(d);
   }
@@ -295,7 +305,8 @@ TEST_CASE("combine: memory accounting follows the arena and bounds it") {
   CHECK(c->stats().spills >= 2);
   CHECK(c->stats().peak_memory > (1 << 20));  // the add that crossed the bound
   std::set<std::string> keys;
-  for (const std::string& d : docs) keys.insert(d.substr(0, d.find(',')));
+  for (const std::string& d : docs)
+    keys.insert(d.substr(0, d.find(',')));
   CHECK(Drain(*c).size() == keys.size());
 }
 

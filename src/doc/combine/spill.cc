@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 
 #include "doc/combine/codec.h"
@@ -29,14 +29,16 @@ Result<TempFile> TempFile::Create(const std::string& dir) {
   }
   std::string path = d + "/flowctl-combine-XXXXXX";
   int fd = ::mkstemp(path.data());
-  if (fd < 0) return Errno("creating a temporary file in " + d);
+  if (fd < 0)
+    return Errno("creating a temporary file in " + d);
   ::unlink(path.c_str());
   return TempFile(fd);
 }
 
 TempFile& TempFile::operator=(TempFile&& o) noexcept {
   if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0)
+      ::close(fd_);
     fd_ = o.fd_;
     o.fd_ = -1;
   }
@@ -44,11 +46,13 @@ TempFile& TempFile::operator=(TempFile&& o) noexcept {
 }
 
 TempFile::~TempFile() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0)
+    ::close(fd_);
 }
 
 Status RunWriter::Append(std::string_view record) {
-  if (buf_.size() + record.size() + 10 > buf_.capacity() && !buf_.empty()) FLOW_TRY(Flush());
+  if (buf_.size() + record.size() + 10 > buf_.capacity() && !buf_.empty())
+    FLOW_TRY(Flush());
   PutVarint(record.size(), &buf_);
   buf_.append(record);
   return Status::OK();
@@ -60,7 +64,8 @@ Status RunWriter::Flush() {
   while (n > 0) {
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return Errno("write");
     }
     p += w;
@@ -84,31 +89,39 @@ Status RunReader::Fill(size_t need) {
     len_ -= pos_;
     pos_ = 0;
   }
-  if (need > buf_.size()) buf_.resize(need);
+  if (need > buf_.size())
+    buf_.resize(need);
   while (len_ < need && offset_ < size_) {
     size_t want = std::min<uint64_t>(buf_.size() - len_, size_ - offset_);
     ssize_t r = ::pread(fd_, buf_.data() + len_, want, static_cast<off_t>(begin_ + offset_));
     if (r < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return Errno("read");
     }
-    if (r == 0) break;
+    if (r == 0)
+      break;
     len_ += static_cast<size_t>(r);
     offset_ += static_cast<uint64_t>(r);
   }
-  if (len_ < need) return Status::Corruption("spill file: run ends inside a record");
+  if (len_ < need)
+    return Status::Corruption("spill file: run ends inside a record");
   return Status::OK();
 }
 
 Result<bool> RunReader::Next() {
-  if (pos_ == len_ && offset_ == size_) return false;
+  if (pos_ == len_ && offset_ == size_)
+    return false;
   // A length prefix is at most 10 bytes.
-  if (len_ - pos_ < 10 && offset_ < size_) FLOW_TRY(Fill(std::min<uint64_t>(10, len_ - pos_ + size_ - offset_)));
+  if (len_ - pos_ < 10 && offset_ < size_)
+    FLOW_TRY(Fill(std::min<uint64_t>(10, len_ - pos_ + size_ - offset_)));
   const char* p = buf_.data() + pos_;
   uint64_t n;
-  if (!GetVarint(&p, buf_.data() + len_, &n)) return Status::Corruption("spill file: bad record length");
+  if (!GetVarint(&p, buf_.data() + len_, &n))
+    return Status::Corruption("spill file: bad record length");
   size_t header = static_cast<size_t>(p - (buf_.data() + pos_));
-  if (len_ - pos_ < header + n) FLOW_TRY(Fill(header + n));
+  if (len_ - pos_ < header + n)
+    FLOW_TRY(Fill(header + n));
   record_ = std::string_view(buf_.data() + pos_ + header, n);
   pos_ += header + n;
   return true;

@@ -17,13 +17,16 @@ class SchemaValidator : public DocValidator {
 
   Status Validate(const Node& doc, Tape* tape) override {
     errors_.clear();
-    if (v_.Validate(doc, tape, &errors_)) return Status::OK();
+    if (v_.Validate(doc, tape, &errors_))
+      return Status::OK();
     std::string msg;
     for (const schema::Error& e : errors_) {
-      if (!msg.empty()) msg.append("; ");
+      if (!msg.empty())
+        msg.append("; ");
       msg.append(e.ToString());
     }
-    if (msg.empty()) msg = "the document is invalid";
+    if (msg.empty())
+      msg = "the document is invalid";
     return Status::InvalidArgument(std::move(msg));
   }
 

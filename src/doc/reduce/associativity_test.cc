@@ -24,7 +24,8 @@ using testing::SpecTree;
 ReduceSpec Spec(Strategy s, std::vector<std::string> key = {}) {
   ReduceSpec r;
   r.strategy = s;
-  for (const std::string& k : key) r.key.push_back(*Pointer::Parse(k));
+  for (const std::string& k : key)
+    r.key.push_back(*Pointer::Parse(k));
   return r;
 }
 
@@ -49,23 +50,31 @@ class Gen {
   Node SmallInt() { return Node::Int(Int(-5, 5)); }
   Node Scalar() {
     switch (Int(0, 5)) {
-      case 0: return Node::Null();
-      case 1: return Node::Bool(Chance(50));
-      case 2: return Node::Double(Int(-4, 4) / 2.0);
-      case 3: return Node::String(arena_, std::string(1, static_cast<char>('a' + Int(0, 3))));
-      default: return SmallInt();
+      case 0:
+        return Node::Null();
+      case 1:
+        return Node::Bool(Chance(50));
+      case 2:
+        return Node::Double(Int(-4, 4) / 2.0);
+      case 3:
+        return Node::String(arena_, std::string(1, static_cast<char>('a' + Int(0, 3))));
+      default:
+        return SmallInt();
     }
   }
   Node Any(int depth) {
-    if (depth == 0 || Chance(60)) return Scalar();
+    if (depth == 0 || Chance(60))
+      return Scalar();
     std::vector<Node> items;
     int n = Int(0, 3);
     if (Chance(50)) {
-      for (int i = 0; i < n; ++i) items.push_back(Any(depth - 1));
+      for (int i = 0; i < n; ++i)
+        items.push_back(Any(depth - 1));
       return MakeArray(arena_, items);
     }
     std::vector<Field> fields;
-    for (int i = 0; i < n; ++i) fields.push_back({Name(), Any(depth - 1)});
+    for (int i = 0; i < n; ++i)
+      fields.push_back({Name(), Any(depth - 1)});
     return MakeObject(arena_, fields);
   }
   std::string_view Name() {
@@ -77,7 +86,8 @@ class Gen {
   Node SortedArray(int max_key, F make) {
     std::vector<Node> items;
     for (int k = 0; k <= max_key; ++k) {
-      if (Chance(40)) items.push_back(make(k));
+      if (Chance(40))
+        items.push_back(make(k));
     }
     return MakeArray(arena_, items);
   }
@@ -108,7 +118,8 @@ struct Specs {
 std::vector<Family> Families(const Specs& s) {
   std::vector<Family> out;
   auto scalar_family = [&](std::string name, const ReduceSpec* spec) {
-    out.push_back({name, Tree(spec), [](std::mt19937& rng, Arena& a) { return Gen(rng, a).Any(2); }});
+    out.push_back(
+        {name, Tree(spec), [](std::mt19937& rng, Arena& a) { return Gen(rng, a).Any(2); }});
   };
   scalar_family("lastWriteWins", &s.lww);
   scalar_family("firstWriteWins", &s.fww);
@@ -121,9 +132,11 @@ std::vector<Family> Families(const Specs& s) {
                  }});
   out.push_back({"append", Tree(&s.append), [](std::mt19937& rng, Arena& a) {
                    Gen g(rng, a);
-                   if (g.Chance(10)) return Node::Null();
+                   if (g.Chance(10))
+                     return Node::Null();
                    std::vector<Node> items;
-                   for (int i = g.Int(0, 3); i > 0; --i) items.push_back(g.Scalar());
+                   for (int i = g.Int(0, 3); i > 0; --i)
+                     items.push_back(g.Scalar());
                    return MakeArray(a, items);
                  }});
   {
@@ -138,18 +151,24 @@ std::vector<Family> Families(const Specs& s) {
     out.push_back({"merge objects", t, [](std::mt19937& rng, Arena& a) {
                      Gen g(rng, a);
                      std::vector<Field> f;
-                     if (g.Chance(60)) f.push_back({"sum", g.SmallInt()});
-                     if (g.Chance(60)) f.push_back({"max", g.Scalar()});
-                     if (g.Chance(60)) f.push_back({"fww", g.Any(1)});
-                     if (g.Chance(50)) f.push_back({"lww", g.Any(2)});
+                     if (g.Chance(60))
+                       f.push_back({"sum", g.SmallInt()});
+                     if (g.Chance(60))
+                       f.push_back({"max", g.Scalar()});
+                     if (g.Chance(60))
+                       f.push_back({"fww", g.Any(1)});
+                     if (g.Chance(50))
+                       f.push_back({"lww", g.Any(2)});
                      if (g.Chance(50)) {
                        std::vector<Node> items;
-                       for (int i = g.Int(0, 2); i > 0; --i) items.push_back(g.Scalar());
+                       for (int i = g.Int(0, 2); i > 0; --i)
+                         items.push_back(g.Scalar());
                        f.push_back({"app", MakeArray(a, items)});
                      }
                      if (g.Chance(60)) {
                        std::vector<Field> inner;
-                       for (int i = g.Int(0, 3); i > 0; --i) inner.push_back({g.Name(), g.SmallInt()});
+                       for (int i = g.Int(0, 3); i > 0; --i)
+                         inner.push_back({g.Name(), g.SmallInt()});
                        f.push_back({"obj", MakeObject(a, inner)});
                      }
                      return g.Obj(f);
@@ -161,7 +180,8 @@ std::vector<Family> Families(const Specs& s) {
     out.push_back({"merge arrays by index", t, [](std::mt19937& rng, Arena& a) {
                      Gen g(rng, a);
                      std::vector<Node> items;
-                     for (int i = g.Int(0, 4); i > 0; --i) items.push_back(g.Scalar());
+                     for (int i = g.Int(0, 4); i > 0; --i)
+                       items.push_back(g.Scalar());
                      return MakeArray(a, items);
                    }});
   }
@@ -173,8 +193,10 @@ std::vector<Family> Families(const Specs& s) {
                      Gen g(rng, a);
                      return g.SortedArray(6, [&](int k) {
                        std::vector<Field> f{{"k", Node::Int(k)}};
-                       if (g.Chance(70)) f.push_back({"n", g.SmallInt()});
-                       if (g.Chance(30)) f.push_back({"x", g.Scalar()});
+                       if (g.Chance(70))
+                         f.push_back({"n", g.SmallInt()});
+                       if (g.Chance(30))
+                         f.push_back({"x", g.Scalar()});
                        return g.Obj(f);
                      });
                    }});
@@ -190,9 +212,11 @@ std::vector<Family> Families(const Specs& s) {
                    [](std::mt19937& rng, Arena& a) {
                      Gen g(rng, a);
                      std::vector<Field> f;
-                     if (g.Chance(85)) f.push_back({"k", g.Chance(15) ? Node::Null() : Node::Int(g.Int(0, 2))});
+                     if (g.Chance(85))
+                       f.push_back({"k", g.Chance(15) ? Node::Null() : Node::Int(g.Int(0, 2))});
                      f.push_back({"n", g.SmallInt()});
-                     if (g.Chance(40)) f.push_back({"x", g.Scalar()});
+                     if (g.Chance(40))
+                       f.push_back({"x", g.Scalar()});
                      return g.Obj(f);
                    }});
   }
@@ -206,15 +230,19 @@ std::vector<Family> Families(const Specs& s) {
                        std::vector<Field> f;
                        static const char* kMembers[] = {"1", "2", "3", "4", "5"};
                        for (const char* m : kMembers) {
-                         if (g.Chance(35)) f.push_back({m, counts ? Node::Int(g.Int(1, 3)) : Node::Int(0)});
+                         if (g.Chance(35))
+                           f.push_back({m, counts ? Node::Int(g.Int(1, 3)) : Node::Int(0)});
                        }
                        return MakeObject(a, f);
                      };
                      std::vector<Field> f;
                      int shape = g.Int(0, 4);
-                     if (shape != 3 && shape != 4) f.push_back({"add", term(true)});
-                     if (shape == 1 || shape == 3) f.push_back({"remove", term(false)});
-                     if (shape == 2 || shape == 4) f.push_back({"intersect", term(false)});
+                     if (shape != 3 && shape != 4)
+                       f.push_back({"add", term(true)});
+                     if (shape == 1 || shape == 3)
+                       f.push_back({"remove", term(false)});
+                     if (shape == 2 || shape == 4)
+                       f.push_back({"intersect", term(false)});
                      return g.Obj(f);
                    }});
   }
@@ -228,15 +256,19 @@ std::vector<Family> Families(const Specs& s) {
                      auto term = [&](bool counts) {
                        return g.SortedArray(5, [&](int k) {
                          std::vector<Node> tuple{Node::Int(k)};
-                         if (counts) tuple.push_back(Node::Int(g.Int(1, 3)));
+                         if (counts)
+                           tuple.push_back(Node::Int(g.Int(1, 3)));
                          return MakeArray(a, tuple);
                        });
                      };
                      std::vector<Field> f;
                      int shape = g.Int(0, 4);
-                     if (shape != 3 && shape != 4) f.push_back({"add", term(true)});
-                     if (shape == 1 || shape == 3) f.push_back({"remove", term(false)});
-                     if (shape == 2 || shape == 4) f.push_back({"intersect", term(false)});
+                     if (shape != 3 && shape != 4)
+                       f.push_back({"add", term(true)});
+                     if (shape == 1 || shape == 3)
+                       f.push_back({"remove", term(false)});
+                     if (shape == 2 || shape == 4)
+                       f.push_back({"intersect", term(false)});
                      return g.Obj(f);
                    }});
   }
@@ -244,12 +276,14 @@ std::vector<Family> Families(const Specs& s) {
     // A merge root over every family above, as properties.
     auto t = Tree(&s.merge);
     std::vector<Family> members = out;
-    for (const Family& m : members) t->properties[m.name] = m.tree;
+    for (const Family& m : members)
+      t->properties[m.name] = m.tree;
     out.push_back({"everything under merge", t, [members](std::mt19937& rng, Arena& a) {
                      Gen g(rng, a);
                      std::vector<Field> f;
                      for (const Family& m : members) {
-                       if (g.Chance(30)) f.push_back({a.CopyString(m.name), m.gen(rng, a)});
+                       if (g.Chance(30))
+                         f.push_back({a.CopyString(m.name), m.gen(rng, a)});
                      }
                      return g.Obj(f);
                    }});
@@ -273,7 +307,8 @@ TEST_CASE("reduce: every strategy is associative under partial reduction") {
         Node a = fam.gen(rng, arena), b = fam.gen(rng, arena), c = fam.gen(rng, arena);
         auto ab = R(a, b, fam.tree.get(), arena, false);
         auto bc = R(b, c, fam.tree.get(), arena, false);
-        if (!ab.ok() || !bc.ok()) continue;
+        if (!ab.ok() || !bc.ok())
+          continue;
         auto left = R(*ab, c, fam.tree.get(), arena, false);
         auto right = R(a, *bc, fam.tree.get(), arena, false);
         if (!left.ok() || !right.ok()) {
@@ -298,7 +333,8 @@ TEST_CASE("reduce: a full reduction over partial ones equals a left fold of full
     // Not under a merge root: a property present only on the RHS is taken as is, so
     // a set that first appears there keeps its intersect/remove terms (Flow's rule),
     // and whether it does depends on the grouping.
-    if (fam.name == "everything under merge") continue;
+    if (fam.name == "everything under merge")
+      continue;
     SUBCASE(fam.name.c_str()) {
       std::mt19937 rng(7);
       Arena arena;
@@ -307,10 +343,12 @@ TEST_CASE("reduce: a full reduction over partial ones equals a left fold of full
         Node a = fam.gen(rng, arena), b = fam.gen(rng, arena), c = fam.gen(rng, arena);
         auto ab = R(a, b, fam.tree.get(), arena, true);
         auto bc = R(b, c, fam.tree.get(), arena, false);
-        if (!ab.ok() || !bc.ok()) continue;
+        if (!ab.ok() || !bc.ok())
+          continue;
         auto folded = R(*ab, c, fam.tree.get(), arena, true);
         auto grouped = R(a, *bc, fam.tree.get(), arena, true);
-        if (!folded.ok() || !grouped.ok()) continue;
+        if (!folded.ok() || !grouped.ok())
+          continue;
         INFO("a=", ToJson(a), " b=", ToJson(b), " c=", ToJson(c));
         REQUIRE(ToJson(*folded) == ToJson(*grouped));
         ++checked;
@@ -336,7 +374,8 @@ TEST_CASE("reduce: in-place reduction of an owned document equals the pure reduc
           Node b = fam.gen(rng, *scratch);
           Tape tape = BuildTape(b, fam.tree.get());
           auto pure = Reduce(a, b, tape, arena, false);
-          if (!pure.ok()) break;
+          if (!pure.ok())
+            break;
           std::string pure_json = ToJson(*pure);
           std::string b_json = ToJson(b);
           a = Clone(*pure, arena);

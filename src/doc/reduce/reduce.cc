@@ -18,7 +18,8 @@ namespace flow::doc::reduce {
 namespace {
 
 void AppendPointer(const Loc* loc, std::string* out) {
-  if (loc == nullptr) return;
+  if (loc == nullptr)
+    return;
   AppendPointer(loc->parent, out);
   out->push_back('/');
   if (loc->is_index) {
@@ -33,12 +34,24 @@ std::string DebugQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\0': out.append("\\0"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\0':
+        out.append("\\0");
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           fmt::format_to(std::back_inserter(out), "\\u{{{:x}}}", c);
@@ -61,17 +74,20 @@ std::string PointerOf(const Loc* loc) {
 
 std::string ErrorMessage(ErrorKind kind, std::string_view detail) {
   switch (kind) {
-    case ErrorKind::kAppendWrongType: return "'append' strategy expects arrays";
-    case ErrorKind::kMergeWrongType: return "'merge' strategy expects objects or arrays";
-    case ErrorKind::kSumWrongType: return "'sum' strategy expects numbers";
-    case ErrorKind::kSumNumericOverflow: return "`sum` resulted in numeric overflow";
+    case ErrorKind::kAppendWrongType:
+      return "'append' strategy expects arrays";
+    case ErrorKind::kMergeWrongType:
+      return "'merge' strategy expects objects or arrays";
+    case ErrorKind::kSumWrongType:
+      return "'sum' strategy expects numbers";
+    case ErrorKind::kSumNumericOverflow:
+      return "`sum` resulted in numeric overflow";
     case ErrorKind::kSetWrongType:
       return "'set' strategy expects objects having only 'add', 'remove', and 'intersect' "
              "properties with consistent object or array types";
     case ErrorKind::kJsonSchemaMergeWrongType:
       return fmt::format(
-          "'json-schema-merge' strategy expects objects containing valid JSON schemas. {}",
-          detail);
+          "'json-schema-merge' strategy expects objects containing valid JSON schemas. {}", detail);
   }
   return "unknown reduction error";
 }
@@ -98,17 +114,28 @@ Status Reducer::CheckTape(const Node& rhs) const {
 Result<Node> Reducer::Reduce(const Node& lhs, const Node& rhs, const Loc* loc) {
   FLOW_TRY(CheckTape(rhs));
   const ReduceSpec* spec = t_->reduce;
-  if (spec == nullptr) return TakeRhs(rhs);  // lastWriteWins, the default
+  if (spec == nullptr)
+    return TakeRhs(rhs);  // lastWriteWins, the default
   switch (spec->strategy) {
-    case Strategy::kLastWriteWins: return TakeRhs(rhs);
-    case Strategy::kFirstWriteWins: SkipRhs(); return lhs;
-    case Strategy::kAppend: return Append(lhs, rhs, loc);
-    case Strategy::kMerge: return Merge(lhs, rhs, loc, spec->key);
-    case Strategy::kMinimize: return MinMax(lhs, rhs, loc, spec->key, false);
-    case Strategy::kMaximize: return MinMax(lhs, rhs, loc, spec->key, true);
-    case Strategy::kSum: return Sum(lhs, rhs, loc);
-    case Strategy::kSet: return ReduceSet(*this, lhs, rhs, loc, spec->key);
-    case Strategy::kJsonSchemaMerge: return ReduceJsonSchemaMerge(*this, lhs, rhs, loc);
+    case Strategy::kLastWriteWins:
+      return TakeRhs(rhs);
+    case Strategy::kFirstWriteWins:
+      SkipRhs();
+      return lhs;
+    case Strategy::kAppend:
+      return Append(lhs, rhs, loc);
+    case Strategy::kMerge:
+      return Merge(lhs, rhs, loc, spec->key);
+    case Strategy::kMinimize:
+      return MinMax(lhs, rhs, loc, spec->key, false);
+    case Strategy::kMaximize:
+      return MinMax(lhs, rhs, loc, spec->key, true);
+    case Strategy::kSum:
+      return Sum(lhs, rhs, loc);
+    case Strategy::kSet:
+      return ReduceSet(*this, lhs, rhs, loc, spec->key);
+    case Strategy::kJsonSchemaMerge:
+      return ReduceJsonSchemaMerge(*this, lhs, rhs, loc);
   }
   return Status::Internal("reduce: unknown strategy {}", static_cast<int>(spec->strategy));
 }
@@ -122,7 +149,8 @@ Result<Node> Reducer::Append(const Node& lhs, const Node& rhs, const Loc* loc) {
     std::copy(lhs.items().begin(), lhs.items().end(), items);
     EnterRhs();
     Node* out = items + lhs.size();
-    for (const Node& item : rhs.items()) *out++ = TakeRhs(item);
+    for (const Node& item : rhs.items())
+      *out++ = TakeRhs(item);
     return Node::Array(items, n);
   }
   if (lhs.is_null() && rhs.is_array()) {  // append into null is a no-op
@@ -134,9 +162,11 @@ Result<Node> Reducer::Append(const Node& lhs, const Node& rhs, const Loc* loc) {
 
 Result<Node> Reducer::Merge(const Node& lhs, const Node& rhs, const Loc* loc,
                             std::span<const Pointer> key) {
-  if (lhs.is_object() && rhs.is_object()) return MergeObjects(lhs, rhs, loc);
+  if (lhs.is_object() && rhs.is_object())
+    return MergeObjects(lhs, rhs, loc);
   if (lhs.is_array() && rhs.is_array()) {
-    if (key.empty()) return MergeArraysByIndex(lhs, rhs, loc);
+    if (key.empty())
+      return MergeArraysByIndex(lhs, rhs, loc);
     return MergeArraysByKey(lhs, rhs, loc, key);
   }
   if (lhs.is_null() && (rhs.is_array() || rhs.is_object())) {  // merge into null is a no-op
@@ -169,7 +199,8 @@ Result<Node> Reducer::MergeObjects(const Node& lhs, const Node& rhs, const Loc* 
     std::span<Field> mf = out.mutable_fields();
     size_t i = 0;
     for (const Field& r : rf) {
-      while (CompareNames(mf[i].name, r.name) < 0) ++i;
+      while (CompareNames(mf[i].name, r.name) < 0)
+        ++i;
       Loc child = Loc::Prop(loc, r.name);
       FLOW_ASSIGN_OR_RETURN(mf[i].value, Reduce(mf[i].value, r.value, &child));
       ++i;
@@ -256,7 +287,8 @@ Result<Node> Reducer::MergeArraysByKey(const Node& lhs, const Node& rhs, const L
     std::span<Node> mi = out.mutable_items();
     size_t i = 0;
     for (uint32_t j = 0; j < ri.size(); ++j) {
-      while (CompareKeys(mi[i], ri[j], key) < 0) ++i;
+      while (CompareKeys(mi[i], ri[j], key) < 0)
+        ++i;
       Loc child = Loc::Item(loc, j);
       FLOW_ASSIGN_OR_RETURN(mi[i], Reduce(mi[i], ri[j], &child));
       ++i;
@@ -288,12 +320,14 @@ Result<Node> Reducer::MergeArraysByKey(const Node& lhs, const Node& rhs, const L
 Result<Node> Reducer::MinMax(const Node& lhs, const Node& rhs, const Loc* loc,
                              std::span<const Pointer> key, bool maximize) {
   int c = key.empty() ? Compare(lhs, rhs) : CompareKeys(lhs, rhs, key);
-  if (maximize) c = -c;
+  if (maximize)
+    c = -c;
   if (c < 0) {
     SkipRhs();
     return lhs;
   }
-  if (c > 0 || key.empty()) return TakeRhs(rhs);
+  if (c > 0 || key.empty())
+    return TakeRhs(rhs);
   // Equal keys: deep-merge LHS and RHS, as `merge` without a key.
   return Merge(lhs, rhs, loc, {});
 }
@@ -303,7 +337,8 @@ Result<Node> Reducer::Sum(const Node& lhs, const Node& rhs, const Loc* loc) {
     return ErrorWithValues(loc, ErrorKind::kSumWrongType, lhs, rhs);
   }
   std::optional<Node> sum = CheckedAdd(lhs, rhs);
-  if (!sum) return ErrorWithValues(loc, ErrorKind::kSumNumericOverflow, lhs, rhs);
+  if (!sum)
+    return ErrorWithValues(loc, ErrorKind::kSumNumericOverflow, lhs, rhs);
   EnterRhs();
   return *sum;
 }
@@ -327,9 +362,11 @@ Result<Node> Reduce(const Node& lhs, const Node& rhs, std::span<const TapeEntry>
 }
 
 Node CloneWithNames(const Node& n, Arena& arena, NameTable* names) {
-  if (names == nullptr) return Clone(n, arena);
+  if (names == nullptr)
+    return Clone(n, arena);
   switch (n.type()) {
-    case Type::kString: return Node::String(arena, n.as_string());
+    case Type::kString:
+      return Node::String(arena, n.as_string());
     case Type::kArray: {
       Node* items = arena.AllocateArray<Node>(n.size());
       for (uint32_t i = 0; i < n.size(); ++i) {
@@ -345,7 +382,8 @@ Node CloneWithNames(const Node& n, Arena& arena, NameTable* names) {
       }
       return Node::Object(fields, n.size());
     }
-    default: return n;
+    default:
+      return n;
   }
 }
 
@@ -357,7 +395,8 @@ Status ReduceOwned(Node* lhs, const Node& rhs, std::span<const TapeEntry> rhs_ta
 }
 
 bool IsDeletion(std::span<const TapeEntry> tape) {
-  if (tape.empty() || tape[0].reduce == nullptr) return false;
+  if (tape.empty() || tape[0].reduce == nullptr)
+    return false;
   return tape[0].reduce->strategy == Strategy::kMerge && tape[0].reduce->delete_;
 }
 

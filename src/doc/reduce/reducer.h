@@ -58,7 +58,8 @@ inline int CompareNames(std::string_view a, std::string_view b) {
   size_t n = a.size() < b.size() ? a.size() : b.size();
   for (size_t i = 0; i < n; ++i) {
     unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x != y) return x < y ? -1 : 1;
+    if (x != y)
+      return x < y ? -1 : 1;
   }
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
@@ -94,7 +95,8 @@ class Reducer {
   void EnterRhs() { ++t_; }
   /// A property name from the RHS, owned by the arena if copy_rhs.
   std::string_view RhsName(std::string_view name) {
-    if (!copy_rhs_) return name;
+    if (!copy_rhs_)
+      return name;
     return names_ != nullptr ? names_->Intern(name) : arena_.CopyString(name);
   }
   /// The RHS node the cursor is on must exist; Internal if the tape is too short.

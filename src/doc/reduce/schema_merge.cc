@@ -31,20 +31,22 @@ bool IsTypeName(std::string_view n) {
 
 // Checks every subschema's `type`, with Flow's message for a bad one.
 Status CheckTypes(const Node& schema, const std::string& ptr) {
-  if (!schema.is_object()) return Status::OK();
+  if (!schema.is_object())
+    return Status::OK();
   for (const Field& f : schema.fields()) {
     const Node& v = f.value;
     std::string child = ptr + "/" + EscapeToken(f.name);
     if (f.name == "type") {
       auto bad = [&](std::string_view why) {
         return Status::InvalidArgument(
-            "at keyword 'type' of schema '{}{}': expected a type or array of types: {}",
-            kSchemaUrl, ptr.empty() ? "" : "#" + ptr, why);
+            "at keyword 'type' of schema '{}{}': expected a type or array of types: {}", kSchemaUrl,
+            ptr.empty() ? "" : "#" + ptr, why);
       };
       std::vector<Node> names = v.is_array() ? std::vector<Node>(v.items().begin(), v.items().end())
                                              : std::vector<Node>{v};
       for (const Node& n : names) {
-        if (!n.is_string()) return bad("expected a string");
+        if (!n.is_string())
+          return bad("expected a string");
         if (!IsTypeName(n.as_string())) {
           return bad(fmt::format("invalid type name: '{}'", n.as_string()));
         }
@@ -63,10 +65,10 @@ Status CheckTypes(const Node& schema, const std::string& ptr) {
       } else {
         FLOW_TRY(CheckTypes(v, child));
       }
-    } else if (f.name == "additionalProperties" || f.name == "additionalItems" ||
-               f.name == "not" || f.name == "if" || f.name == "then" || f.name == "else" ||
-               f.name == "contains" || f.name == "propertyNames" ||
-               f.name == "unevaluatedItems" || f.name == "unevaluatedProperties") {
+    } else if (f.name == "additionalProperties" || f.name == "additionalItems" || f.name == "not" ||
+               f.name == "if" || f.name == "then" || f.name == "else" || f.name == "contains" ||
+               f.name == "propertyNames" || f.name == "unevaluatedItems" ||
+               f.name == "unevaluatedProperties") {
       FLOW_TRY(CheckTypes(v, child));
     }
   }
@@ -93,17 +95,20 @@ Node RenderReduce(const ReduceSpec& spec, Arena& arena) {
                    spec.strategy == Strategy::kMaximize || spec.strategy == Strategy::kSet;
   if (takes_key) {
     std::vector<Node> key;
-    for (const Pointer& p : spec.key) key.push_back(Node::String(arena, p.ToString()));
+    for (const Pointer& p : spec.key)
+      key.push_back(Node::String(arena, p.ToString()));
     f.push_back({"key", MakeArray(arena, key)});
   }
-  if (spec.delete_) f.push_back({"delete", Node::Bool(true)});
+  if (spec.delete_)
+    f.push_back({"delete", Node::Bool(true)});
   return MakeObject(arena, f);
 }
 
 // Flow's shape/schema.rs to_sub_schema.
 Node Render(const schema::Shape& s, Arena& arena) {
   using namespace schema;
-  if (s.types == kTypeInvalid) return Node::Bool(false);
+  if (s.types == kTypeInvalid)
+    return Node::Bool(false);
   std::vector<Field> f;
   auto str = [&](std::string_view v) { return Node::String(arena, v); };
   if (s.types != kTypeAny) {
@@ -113,34 +118,45 @@ Node Render(const schema::Shape& s, Arena& arena) {
     }
     f.push_back({"type", names.size() == 1 ? names[0] : MakeArray(arena, names)});
   }
-  if (s.enum_values) f.push_back({"enum", MakeArray(arena, *s.enum_values)});
-  if (s.title) f.push_back({"title", str(*s.title)});
-  if (s.description) f.push_back({"description", str(*s.description)});
-  if (s.default_value) f.push_back({"default", *s.default_value});
+  if (s.enum_values)
+    f.push_back({"enum", MakeArray(arena, *s.enum_values)});
+  if (s.title)
+    f.push_back({"title", str(*s.title)});
+  if (s.description)
+    f.push_back({"description", str(*s.description)});
+  if (s.default_value)
+    f.push_back({"default", *s.default_value});
   if (s.types & kTypeObject) {
     std::vector<Field> props;
     std::vector<Node> required;
     for (const Shape::Property& p : s.properties) {
-      if (p.required) required.push_back(str(p.name));
+      if (p.required)
+        required.push_back(str(p.name));
       props.push_back({arena.CopyString(p.name), Render(*p.shape, arena)});
     }
-    if (!props.empty()) f.push_back({"properties", MakeObject(arena, props)});
-    if (!required.empty()) f.push_back({"required", MakeArray(arena, required)});
+    if (!props.empty())
+      f.push_back({"properties", MakeObject(arena, props)});
+    if (!required.empty())
+      f.push_back({"required", MakeArray(arena, required)});
     std::vector<Field> pats;
     for (const Shape::Pattern& p : s.pattern_properties) {
       pats.push_back({arena.CopyString(p.pattern), Render(*p.shape, arena)});
     }
-    if (!pats.empty()) f.push_back({"patternProperties", MakeObject(arena, pats)});
+    if (!pats.empty())
+      f.push_back({"patternProperties", MakeObject(arena, pats)});
     if (s.additional_properties) {
       f.push_back({"additionalProperties", Render(*s.additional_properties, arena)});
     }
   }
   if (s.types & kTypeArray) {
-    if (s.min_items != 0) f.push_back({"minItems", Node::PosInt(s.min_items)});
-    if (s.max_items) f.push_back({"maxItems", Node::PosInt(*s.max_items)});
+    if (s.min_items != 0)
+      f.push_back({"minItems", Node::PosInt(s.min_items)});
+    if (s.max_items)
+      f.push_back({"maxItems", Node::PosInt(*s.max_items)});
     if (!s.tuple.empty()) {
       std::vector<Node> items;
-      for (const ShapeBox& t : s.tuple) items.push_back(Render(*t, arena));
+      for (const ShapeBox& t : s.tuple)
+        items.push_back(Render(*t, arena));
       f.push_back({"items", MakeArray(arena, items)});
       if (s.additional_items) {
         f.push_back({"additionalItems", Render(*s.additional_items, arena)});
@@ -150,23 +166,32 @@ Node Render(const schema::Shape& s, Arena& arena) {
     }
   }
   if (s.types & kTypeString) {
-    if (s.content_encoding) f.push_back({"contentEncoding", str(*s.content_encoding)});
-    if (s.content_media_type) f.push_back({"contentMediaType", str(*s.content_media_type)});
-    if (s.format) f.push_back({"format", str(*s.format)});
-    if (s.min_length != 0) f.push_back({"minLength", Node::PosInt(s.min_length)});
-    if (s.max_length) f.push_back({"maxLength", Node::PosInt(*s.max_length)});
+    if (s.content_encoding)
+      f.push_back({"contentEncoding", str(*s.content_encoding)});
+    if (s.content_media_type)
+      f.push_back({"contentMediaType", str(*s.content_media_type)});
+    if (s.format)
+      f.push_back({"format", str(*s.format)});
+    if (s.min_length != 0)
+      f.push_back({"minLength", Node::PosInt(s.min_length)});
+    if (s.max_length)
+      f.push_back({"maxLength", Node::PosInt(*s.max_length)});
   }
   if (s.types & kTypeNumber) {
-    if (s.minimum) f.push_back({"minimum", *s.minimum});
-    if (s.maximum) f.push_back({"maximum", *s.maximum});
+    if (s.minimum)
+      f.push_back({"minimum", *s.minimum});
+    if (s.maximum)
+      f.push_back({"maximum", *s.maximum});
   }
-  if (s.secret && *s.secret) f.push_back({"secret", Node::Bool(true)});
+  if (s.secret && *s.secret)
+    f.push_back({"secret", Node::Bool(true)});
   if (s.reduction == Shape::Reduction::kStrategy && s.reduce != nullptr) {
     f.push_back({"reduce", RenderReduce(*s.reduce, arena)});
   } else if (s.reduction == Shape::Reduction::kMultiple) {
     f.push_back({"reduce", Node::StringRef("multiple-strategies")});
   }
-  for (const auto& [k, v] : s.annotations) f.push_back({arena.CopyString(k), v});
+  for (const auto& [k, v] : s.annotations)
+    f.push_back({arena.CopyString(k), v});
   return MakeObject(arena, f);
 }
 

@@ -57,8 +57,8 @@ class Builder {
   // The array form of a term: ((lhs op1 sub) op2 rhs). op1 removes the members of `sub`
   // (or, if `naught`, those not in `sub`); `mask` selects op2. Returns nullopt if
   // neither `lhs` nor `rhs` is present.
-  Result<std::optional<Node>> ArrayTerm(const Node* lhs, const Node* sub, bool naught,
-                                        uint8_t mask, const Node* rhs) {
+  Result<std::optional<Node>> ArrayTerm(const Node* lhs, const Node* sub, bool naught, uint8_t mask,
+                                        const Node* rhs) {
     if (rhs != nullptr) {
       r_.EnterRhs();
     } else if (lhs == nullptr) {
@@ -76,12 +76,14 @@ class Builder {
         while (i < li.size()) {
           int c = j == si.size() ? -1 : CompareKeys(li[i], si[j], key_);
           if (c < 0) {
-            if (!naught) left.push_back(li[i]);
+            if (!naught)
+              left.push_back(li[i]);
             ++i;
           } else if (c > 0) {
             ++j;
           } else {
-            if (naught) left.push_back(li[i]);
+            if (naught)
+              left.push_back(li[i]);
             ++i;
             ++j;
           }
@@ -94,7 +96,8 @@ class Builder {
     while (i < left.size() || j < ri.size()) {
       int c = i == left.size() ? 1 : j == ri.size() ? -1 : CompareKeys(left[i], ri[j], key_);
       if (c < 0) {
-        if (mask & kLeft) out_items_.push_back(left[i]);
+        if (mask & kLeft)
+          out_items_.push_back(left[i]);
         ++i;
       } else if (c > 0) {
         if (mask & kRight) {
@@ -137,12 +140,14 @@ class Builder {
         while (i < lf.size()) {
           int c = j == sf.size() ? -1 : lf[i].name.compare(sf[j].name);
           if (c < 0) {
-            if (!naught) left.push_back(lf[i]);
+            if (!naught)
+              left.push_back(lf[i]);
             ++i;
           } else if (c > 0) {
             ++j;
           } else {
-            if (naught) left.push_back(lf[i]);
+            if (naught)
+              left.push_back(lf[i]);
             ++i;
             ++j;
           }
@@ -155,7 +160,8 @@ class Builder {
     while (i < left.size() || j < rf.size()) {
       int c = i == left.size() ? 1 : j == rf.size() ? -1 : left[i].name.compare(rf[j].name);
       if (c < 0) {
-        if (mask & kLeft) out.push_back(left[i]);
+        if (mask & kLeft)
+          out.push_back(left[i]);
         ++i;
       } else if (c > 0) {
         if (mask & kRight) {
@@ -179,7 +185,8 @@ class Builder {
     }
     // `out` is sorted and unique already.
     Field* fields = r_.arena().AllocateArray<Field>(out.size());
-    for (size_t k = 0; k < out.size(); ++k) new (&fields[k]) Field(out[k]);
+    for (size_t k = 0; k < out.size(); ++k)
+      new (&fields[k]) Field(out[k]);
     return std::optional<Node>(Node::Object(fields, static_cast<uint32_t>(out.size())));
   }
 
@@ -208,7 +215,8 @@ Result<Node> ReduceSet(Reducer& r, const Node& lhs, const Node& rhs, const Loc* 
   FLOW_TRY(Unpack(rhs, loc, &rt));
   bool any_arr = lt.any_arr() || rt.any_arr();
   bool any_obj = lt.any_obj() || rt.any_obj();
-  if (any_arr && any_obj) return ErrorAt(loc, ErrorKind::kSetWrongType);
+  if (any_arr && any_obj)
+    return ErrorAt(loc, ErrorKind::kSetWrongType);
   const std::array<const Node*, 3>& l = any_obj ? lt.obj : lt.arr;
   const std::array<const Node*, 3>& rr = any_obj ? rt.obj : rt.arr;
 
@@ -244,8 +252,10 @@ Result<Node> ReduceSet(Reducer& r, const Node& lhs, const Node& rhs, const Loc* 
   // A full reduction keeps only `add`. "add" sorts before "intersect" and "remove".
   Field* fields = r.arena().AllocateArray<Field>(2);
   uint32_t n = 0;
-  if (add) new (&fields[n++]) Field{"add", *add};
-  if (second && !full) new (&fields[n++]) Field{second_name, *second};
+  if (add)
+    new (&fields[n++]) Field{"add", *add};
+  if (second && !full)
+    new (&fields[n++]) Field{second_name, *second};
   return Node::Object(fields, n);
 }
 

@@ -21,9 +21,9 @@ namespace flow::doc::reduce::testing {
 struct SpecTree {
   const ReduceSpec* spec = nullptr;  ///< nullptr: no annotation (lastWriteWins)
   std::map<std::string, std::shared_ptr<SpecTree>> properties;
-  std::shared_ptr<SpecTree> additional;  ///< other properties
+  std::shared_ptr<SpecTree> additional;          ///< other properties
   std::vector<std::shared_ptr<SpecTree>> tuple;  ///< items by index
-  std::shared_ptr<SpecTree> items;  ///< items past the tuple
+  std::shared_ptr<SpecTree> items;               ///< items past the tuple
 };
 
 inline void AppendTape(const Node& n, const SpecTree* t, Tape* tape) {
@@ -41,7 +41,8 @@ inline void AppendTape(const Node& n, const SpecTree* t, Tape* tape) {
   } else if (n.is_array()) {
     for (uint32_t i = 0; i < n.size(); ++i) {
       const SpecTree* c = nullptr;
-      if (t != nullptr) c = i < t->tuple.size() ? t->tuple[i].get() : t->items.get();
+      if (t != nullptr)
+        c = i < t->tuple.size() ? t->tuple[i].get() : t->items.get();
       AppendTape(n.items()[i], c, tape);
     }
   }

@@ -20,8 +20,12 @@ struct Case {
   std::string rhs;
   std::string expect;  ///< a JSON document, or the error message prefixed "error: "
 };
-Case P(std::string rhs, std::string expect) { return {false, std::move(rhs), std::move(expect)}; }
-Case F(std::string rhs, std::string expect) { return {true, std::move(rhs), std::move(expect)}; }
+Case P(std::string rhs, std::string expect) {
+  return {false, std::move(rhs), std::move(expect)};
+}
+Case F(std::string rhs, std::string expect) {
+  return {true, std::move(rhs), std::move(expect)};
+}
 
 // Reduces each case's RHS into the running LHS, as Flow's run_reduce_cases: the first
 // document is taken as is, and after an error the LHS is unchanged.
@@ -72,18 +76,21 @@ std::string J(std::string_view json) {
 }
 
 TEST_CASE("reduce vectors: append") {
-  RunCases(R"({"if": {"type": "null"}, "then": {"reduce": {"strategy": "lastWriteWins"}},
+  RunCases(
+      R"({"if": {"type": "null"}, "then": {"reduce": {"strategy": "lastWriteWins"}},
                "else": {"reduce": {"strategy": "append"}}})",
-           {
-               P("[]", "[]"),
-               P(R"("whoops")", R"(error: having values LHS: [], RHS: "whoops": while reducing "": 'append' strategy expects arrays)"),
-               P("[0, 1]", "[0, 1]"),
-               P("[2, 3, 4]", "[0, 1, 2, 3, 4]"),
-               P(R"([-1, "a"])", R"([0, 1, 2, 3, 4, -1, "a"])"),
-               P("{}", R"(error: having values LHS: [0,1,2,3,4,-1,"a"], RHS: {}: while reducing "": 'append' strategy expects arrays)"),
-               P("null", "null"),
-               P("[5, 6, 4]", "null"),
-           });
+      {
+          P("[]", "[]"),
+          P(R"("whoops")",
+            R"(error: having values LHS: [], RHS: "whoops": while reducing "": 'append' strategy expects arrays)"),
+          P("[0, 1]", "[0, 1]"),
+          P("[2, 3, 4]", "[0, 1, 2, 3, 4]"),
+          P(R"([-1, "a"])", R"([0, 1, 2, 3, 4, -1, "a"])"),
+          P("{}",
+            R"(error: having values LHS: [0,1,2,3,4,-1,"a"], RHS: {}: while reducing "": 'append' strategy expects arrays)"),
+          P("null", "null"),
+          P("[5, 6, 4]", "null"),
+      });
 }
 
 TEST_CASE("reduce vectors: lastWriteWins") {
@@ -95,12 +102,11 @@ TEST_CASE("reduce vectors: lastWriteWins") {
 }
 
 TEST_CASE("reduce vectors: firstWriteWins") {
-  RunCases(R"({"reduce": {"strategy": "firstWriteWins"}})",
-           {
-               P(R"("foo")", R"("foo")"),
-               P(R"({"n": 42})", R"("foo")"),
-               P("null", R"("foo")"),
-           });
+  RunCases(R"({"reduce": {"strategy": "firstWriteWins"}})", {
+                                                                P(R"("foo")", R"("foo")"),
+                                                                P(R"({"n": 42})", R"("foo")"),
+                                                                P("null", R"("foo")"),
+                                                            });
 }
 
 TEST_CASE("reduce vectors: minimize and maximize") {
@@ -126,7 +132,8 @@ TEST_CASE("reduce vectors: minimize with a key deep-merges ties") {
           // A missing key orders before null.
           P(R"({"n": 1, "whoops": true})", R"({"n": 1, "whoops": true})"),
           // Both keys are missing, so they tie and a deep merge is attempted.
-          P("42", R"(error: having values LHS: {"n":1,"whoops":true}, RHS: 42: while reducing "": 'merge' strategy expects objects or arrays)"),
+          P("42",
+            R"(error: having values LHS: {"n":1,"whoops":true}, RHS: 42: while reducing "": 'merge' strategy expects objects or arrays)"),
       });
 }
 
@@ -139,7 +146,8 @@ TEST_CASE("reduce vectors: maximize with a key deep-merges ties") {
           P("[1, 4]", "[1, 4]"),
           P("[1, 3]", "[1, 4]"),
           P(R"([1, 4, "."])", R"([2, 4, "."])"),
-          P(R"({"1": 4})", R"(error: having values LHS: [2,4,"."], RHS: {"1":4}: while reducing "": 'merge' strategy expects objects or arrays)"),
+          P(R"({"1": 4})",
+            R"(error: having values LHS: [2,4,"."], RHS: {"1":4}: while reducing "": 'merge' strategy expects objects or arrays)"),
           P(R"([1, 2, "!"])", R"([2, 4, "."])"),
           P(R"([1, 4, ":"])", R"([3, 4, ":"])"),
           P("[]", R"([3, 4, ":"])"),
@@ -153,36 +161,44 @@ TEST_CASE("reduce vectors: sum") {
       R"({"reduce": {"strategy": "sum"}})",
       {
           P("0", "0"),
-          P(R"("whoops")", R"(error: having values LHS: 0, RHS: "whoops": while reducing "": 'sum' strategy expects numbers)"),
+          P(R"("whoops")",
+            R"(error: having values LHS: 0, RHS: "whoops": while reducing "": 'sum' strategy expects numbers)"),
           P("123", "123"),
           P("45", "168"),
-          P("18446744073709551583", "error: having values LHS: 168, RHS: 18446744073709551583: while reducing \"\": `sum` resulted in numeric overflow"),
+          P("18446744073709551583",
+            "error: having values LHS: 168, RHS: 18446744073709551583: while reducing \"\": `sum` "
+            "resulted in numeric overflow"),
           P("-70", "98"),
           P("0.1", "98.1"),
           P("-98.1", "0.0"),
           P("1.7976931348623157e308", "1.7976931348623157e308"),
           P("1.7976931348623158e307",
-            fmt::format("error: having values LHS: {}, RHS: {}: while reducing \"\": `sum` resulted "
-                        "in numeric overflow",
-                        f64max, J("1.7976931348623158e307"))),
+            fmt::format(
+                "error: having values LHS: {}, RHS: {}: while reducing \"\": `sum` resulted "
+                "in numeric overflow",
+                f64max, J("1.7976931348623158e307"))),
           P("-1.0", "1.7976931348623157e308"),
           P("-8.988465674311579e307", "8.988465674311579e307"),
           P("-8.988465674311579e307", "0.0"),
-          P(R"("whoops")", R"(error: having values LHS: 0.0, RHS: "whoops": while reducing "": 'sum' strategy expects numbers)"),
+          P(R"("whoops")",
+            R"(error: having values LHS: 0.0, RHS: "whoops": while reducing "": 'sum' strategy expects numbers)"),
       });
 }
 
 TEST_CASE("reduce vectors: merge arrays by index") {
-  RunCases(R"({"items": {"reduce": {"strategy": "maximize"}}, "reduce": {"strategy": "merge"}})",
-           {
-               P("[]", "[]"),
-               P(R"("whoops")", R"(error: having values LHS: [], RHS: "whoops": while reducing "": 'merge' strategy expects objects or arrays)"),
-               P("[0, 1, 0]", "[0, 1, 0]"),
-               P("[3, 0, 2]", "[3, 1, 2]"),
-               P(R"([-1, 0, 4, "a"])", R"([3, 1, 4, "a"])"),
-               P(R"([0, 32.6, 0, "b"])", R"([3, 32.6, 4, "b"])"),
-               P("{}", R"(error: having values LHS: [3,32.6,4,"b"], RHS: {}: while reducing "": 'merge' strategy expects objects or arrays)"),
-           });
+  RunCases(
+      R"({"items": {"reduce": {"strategy": "maximize"}}, "reduce": {"strategy": "merge"}})",
+      {
+          P("[]", "[]"),
+          P(R"("whoops")",
+            R"(error: having values LHS: [], RHS: "whoops": while reducing "": 'merge' strategy expects objects or arrays)"),
+          P("[0, 1, 0]", "[0, 1, 0]"),
+          P("[3, 0, 2]", "[3, 1, 2]"),
+          P(R"([-1, 0, 4, "a"])", R"([3, 1, 4, "a"])"),
+          P(R"([0, 32.6, 0, "b"])", R"([3, 32.6, 4, "b"])"),
+          P("{}",
+            R"(error: having values LHS: [3,32.6,4,"b"], RHS: {}: while reducing "": 'merge' strategy expects objects or arrays)"),
+      });
 }
 
 TEST_CASE("reduce vectors: merge ordered scalars by the item itself") {
@@ -214,18 +230,20 @@ TEST_CASE("reduce vectors: merge arrays by key with summed properties") {
 }
 
 TEST_CASE("reduce vectors: merge objects") {
-  RunCases(R"({"if": {"type": "null"}, "then": {"reduce": {"strategy": "lastWriteWins"}},
+  RunCases(
+      R"({"if": {"type": "null"}, "then": {"reduce": {"strategy": "lastWriteWins"}},
                "else": {"reduce": {"strategy": "merge"}}})",
-           {
-               P(R"({"5": 5, "9": 9})", R"({"5": 5, "9": 9})"),
-               P(R"({"7": 7})", R"({"5": 5, "7": 7, "9": 9})"),
-               P(R"({"2": 2, "4": 4, "5": 55})", R"({"2": 2, "4": 4, "5": 55, "7": 7, "9": 9})"),
-               P(R"({"1": 1, "2": 22, "7": 77, "10": 10})",
-                 R"({"1": 1, "2": 22, "4": 4, "5": 55, "7": 77, "9": 9, "10": 10})"),
-               P("[1, 2]", R"(error: having values LHS: {"1":1,"10":10,"2":22,"4":4,"5":55,"7":77,"9":9}, RHS: [1,2]: while reducing "": 'merge' strategy expects objects or arrays)"),
-               P("null", "null"),
-               P(R"({"9": 9})", "null"),
-           });
+      {
+          P(R"({"5": 5, "9": 9})", R"({"5": 5, "9": 9})"),
+          P(R"({"7": 7})", R"({"5": 5, "7": 7, "9": 9})"),
+          P(R"({"2": 2, "4": 4, "5": 55})", R"({"2": 2, "4": 4, "5": 55, "7": 7, "9": 9})"),
+          P(R"({"1": 1, "2": 22, "7": 77, "10": 10})",
+            R"({"1": 1, "2": 22, "4": 4, "5": 55, "7": 77, "9": 9, "10": 10})"),
+          P("[1, 2]",
+            R"(error: having values LHS: {"1":1,"10":10,"2":22,"4":4,"5":55,"7":77,"9":9}, RHS: [1,2]: while reducing "": 'merge' strategy expects objects or arrays)"),
+          P("null", "null"),
+          P(R"({"9": 9})", "null"),
+      });
 }
 
 TEST_CASE("reduce vectors: recursive merge by key through $ref") {
@@ -289,27 +307,28 @@ constexpr std::string_view kArraySetSchema = R"({
   "reduce": {"strategy": "set", "key": ["/0"]}})";
 
 TEST_CASE("reduce vectors: set, array form") {
-  RunCases(kArraySetSchema,
-           {
-               P(R"({"add": [[55, 1]]})", R"({"add": [[55, 1]]})"),
-               P(R"({"add": [[99, 1]]})", R"({"add": [[55, 1], [99, 1]]})"),
-               P(R"({"remove": [[99]], "add": [[22, 1], [55, 1]]})",
-                 R"({"remove": [[99]], "add": [[22, 1], [55, 2]]})"),
-               P(R"({"remove": [[55]], "add": [[22, 3], [55, 1]]})",
-                 R"({"remove": [[55], [99]], "add": [[22, 4], [55, 1]]})"),
-               F(R"({"remove": [[88]], "add": [[11, 1], [22, 2]]})",
-                 R"({"add": [[11, 1], [22, 6], [55, 1]]})"),
-               F(R"({"remove": [[55]]})", R"({"add": [[11, 1], [22, 6]]})"),
-               P(R"({"intersect": [[22], [33]]})", R"({"intersect": [[22], [33]], "add": [[22, 6]]})"),
-               P(R"({"add": [[22, 2], [33, 1]]})",
-                 R"({"intersect": [[22], [33]], "add": [[22, 8], [33, 1]]})"),
-               P(R"({"intersect": [[33], [44]], "add": [[22, 1], [33, 1]]})",
-                 R"({"intersect": [[33]], "add": [[22, 1], [33, 2]]})"),
-               P(R"({"remove": [[33]], "add": [[22, 1], [33, 1]]})",
-                 R"({"intersect": [], "add": [[22, 2], [33, 1]]})"),
-               F(R"({"add": [[33, 1]]})", R"({"add": [[22, 2], [33, 2]]})"),
-               P(R"({"remove": [[33]]})", R"({"add": [[22, 2]], "remove": [[33]]})"),
-           });
+  RunCases(
+      kArraySetSchema,
+      {
+          P(R"({"add": [[55, 1]]})", R"({"add": [[55, 1]]})"),
+          P(R"({"add": [[99, 1]]})", R"({"add": [[55, 1], [99, 1]]})"),
+          P(R"({"remove": [[99]], "add": [[22, 1], [55, 1]]})",
+            R"({"remove": [[99]], "add": [[22, 1], [55, 2]]})"),
+          P(R"({"remove": [[55]], "add": [[22, 3], [55, 1]]})",
+            R"({"remove": [[55], [99]], "add": [[22, 4], [55, 1]]})"),
+          F(R"({"remove": [[88]], "add": [[11, 1], [22, 2]]})",
+            R"({"add": [[11, 1], [22, 6], [55, 1]]})"),
+          F(R"({"remove": [[55]]})", R"({"add": [[11, 1], [22, 6]]})"),
+          P(R"({"intersect": [[22], [33]]})", R"({"intersect": [[22], [33]], "add": [[22, 6]]})"),
+          P(R"({"add": [[22, 2], [33, 1]]})",
+            R"({"intersect": [[22], [33]], "add": [[22, 8], [33, 1]]})"),
+          P(R"({"intersect": [[33], [44]], "add": [[22, 1], [33, 1]]})",
+            R"({"intersect": [[33]], "add": [[22, 1], [33, 2]]})"),
+          P(R"({"remove": [[33]], "add": [[22, 1], [33, 1]]})",
+            R"({"intersect": [], "add": [[22, 2], [33, 1]]})"),
+          F(R"({"add": [[33, 1]]})", R"({"add": [[22, 2], [33, 2]]})"),
+          P(R"({"remove": [[33]]})", R"({"add": [[22, 2]], "remove": [[33]]})"),
+      });
 }
 
 TEST_CASE("reduce vectors: set, object form") {
@@ -326,7 +345,8 @@ TEST_CASE("reduce vectors: set, object form") {
           F(R"({"remove": {"88": 0}, "add": {"11": 1, "22": 2}})",
             R"({"add": {"11": 1, "22": 6, "55": 1}})"),
           F(R"({"remove": {"55": 0}})", R"({"add": {"11": 1, "22": 6}})"),
-          P(R"({"intersect": {"22": 0, "33": 0}})", R"({"intersect": {"22": 0, "33": 0}, "add": {"22": 6}})"),
+          P(R"({"intersect": {"22": 0, "33": 0}})",
+            R"({"intersect": {"22": 0, "33": 0}, "add": {"22": 6}})"),
           P(R"({"add": {"22": 2, "33": 1}})",
             R"({"intersect": {"22": 0, "33": 0}, "add": {"22": 8, "33": 1}})"),
           P(R"({"intersect": {"33": 0, "44": 0}, "add": {"22": 1, "33": 1}})",
@@ -340,15 +360,20 @@ TEST_CASE("reduce vectors: set, object form") {
 
 TEST_CASE("reduce vectors: set shape errors") {
   // Mixed term types, both intersect and remove, unknown terms, non-objects.
-  RunCases(R"({"reduce": {"strategy": "set", "key": [""]}})",
-           {
-               P(R"({"add": [1]})", R"({"add": [1]})"),
-               P(R"({"add": {"a": 1}})", R"(error: while reducing "": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
-               P(R"({"intersect": [1], "remove": [2]})", R"(error: while reducing "/remove": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
-               P(R"({"other": [1]})", R"(error: while reducing "/other": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
-               P("[1]", R"(error: having values LHS: {"add":[1]}, RHS: [1]: while reducing "": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
-               P(R"({"add": [0, 2]})", R"({"add": [0, 1, 2]})"),
-           });
+  RunCases(
+      R"({"reduce": {"strategy": "set", "key": [""]}})",
+      {
+          P(R"({"add": [1]})", R"({"add": [1]})"),
+          P(R"({"add": {"a": 1}})",
+            R"(error: while reducing "": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
+          P(R"({"intersect": [1], "remove": [2]})",
+            R"(error: while reducing "/remove": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
+          P(R"({"other": [1]})",
+            R"(error: while reducing "/other": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
+          P("[1]",
+            R"(error: having values LHS: {"add":[1]}, RHS: [1]: while reducing "": 'set' strategy expects objects having only 'add', 'remove', and 'intersect' properties with consistent object or array types)"),
+          P(R"({"add": [0, 2]})", R"({"add": [0, 1, 2]})"),
+      });
 }
 
 TEST_CASE("reduce vectors: reset_counter conditional (spec §3.4)") {
@@ -395,14 +420,16 @@ TEST_CASE("reduce vectors: LWW takes a whole subtree and ignores child annotatio
 }
 
 TEST_CASE("reduce vectors: RHS-only properties are taken unreduced; errors name nested pointers") {
-  RunCases(R"({"reduce": {"strategy": "merge"},
+  RunCases(
+      R"({"reduce": {"strategy": "merge"},
                "properties": {"a/b": {"reduce": {"strategy": "merge"},
                                       "items": {"reduce": {"strategy": "sum"}}}}})",
-           {
-               P(R"({"x": 1})", R"({"x": 1})"),
-               P(R"({"a/b": ["not summed"]})", R"({"x": 1, "a/b": ["not summed"]})"),
-               P(R"({"a/b": [1]})", R"(error: having values LHS: "not summed", RHS: 1: while reducing "/a~1b/0": 'sum' strategy expects numbers)"),
-           });
+      {
+          P(R"({"x": 1})", R"({"x": 1})"),
+          P(R"({"a/b": ["not summed"]})", R"({"x": 1, "a/b": ["not summed"]})"),
+          P(R"({"a/b": [1]})",
+            R"(error: having values LHS: "not summed", RHS: 1: while reducing "/a~1b/0": 'sum' strategy expects numbers)"),
+      });
 }
 
 }  // namespace

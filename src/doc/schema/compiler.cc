@@ -25,27 +25,64 @@ namespace internal {
 
 namespace {
 
-constexpr std::string_view kValidationVocab = "https://json-schema.org/draft/2020-12/vocab/validation";
+constexpr std::string_view kValidationVocab =
+    "https://json-schema.org/draft/2020-12/vocab/validation";
 constexpr std::string_view kFormatAssertionVocab =
     "https://json-schema.org/draft/2020-12/vocab/format-assertion";
 
 // Keywords accepted without effect on validation.
 constexpr std::string_view kAnnotationKeywords[] = {
-    "$anchor",        "$comment",         "$defs",          "$dynamicAnchor",
-    "$id",            "$recursiveAnchor", "$schema",        "$vocabulary",
-    "advanced",       "airbyte_secret",   "contentEncoding", "contentMediaType",
-    "contentSchema",  "default",          "definitions",    "deprecated",
-    "description",    "discriminator",    "examples",       "multiline",
-    "nonsensitive",   "order",            "readOnly",       "redact",
-    "secret",         "title",            "writeOnly",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "$dynamicAnchor",
+    "$id",
+    "$recursiveAnchor",
+    "$schema",
+    "$vocabulary",
+    "advanced",
+    "airbyte_secret",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "default",
+    "definitions",
+    "deprecated",
+    "description",
+    "discriminator",
+    "examples",
+    "multiline",
+    "nonsensitive",
+    "order",
+    "readOnly",
+    "redact",
+    "secret",
+    "title",
+    "writeOnly",
 };
 
 // Keywords of the validation vocabulary (disabled by a meta-schema without it).
 constexpr std::string_view kValidationKeywords[] = {
-    "const",         "dependentRequired", "enum",      "exclusiveMaximum", "exclusiveMinimum",
-    "maxContains",   "maxItems",          "maxLength", "maxProperties",    "maximum",
-    "minContains",   "minItems",          "minLength", "minProperties",    "minimum",
-    "multipleOf",    "pattern",           "required",  "type",             "uniqueItems",
+    "const",
+    "dependentRequired",
+    "enum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "maxContains",
+    "maxItems",
+    "maxLength",
+    "maxProperties",
+    "maximum",
+    "minContains",
+    "minItems",
+    "minLength",
+    "minProperties",
+    "minimum",
+    "multipleOf",
+    "pattern",
+    "required",
+    "type",
+    "uniqueItems",
 };
 
 template <size_t N>
@@ -61,7 +98,8 @@ struct SLoc {
 
 std::string Describe(const Node& n) {
   std::string s = ToJson(n);
-  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  if (s.size() > 80)
+    s = s.substr(0, 77) + "...";
   return s;
 }
 
@@ -91,20 +129,23 @@ class Compiler {
 
   const Node* QueryNode(const SLoc& l) {
     auto p = Pointer::Parse(l.ptr);
-    if (!p.ok()) return nullptr;
+    if (!p.ok())
+      return nullptr;
     return p->Query(l.idx->docs[l.doc].root);
   }
 
   LocInfo Info(const SLoc& l) {
     const auto& locs = l.idx->locations[l.doc];
-    if (auto it = locs.find(l.ptr); it != locs.end()) return it->second;
+    if (auto it = locs.find(l.ptr); it != locs.end())
+      return it->second;
     // A location the index did not walk (e.g. inside an unknown keyword): inherit
     // from the nearest walked ancestor, applying `$id`s on the way down.
     std::string ptr = l.ptr;
     std::vector<std::string> suffix;
     while (true) {
       size_t slash = ptr.rfind('/');
-      if (slash == std::string::npos) break;
+      if (slash == std::string::npos)
+        break;
       suffix.push_back(ptr.substr(slash));
       ptr.resize(slash);
       if (auto it = locs.find(ptr); it != locs.end()) {
@@ -159,11 +200,12 @@ class Compiler {
     const IndexData* idx = nullptr;
     const Resource* r = FindResource(uri, &idx);
     if (r == nullptr) {
-      return Status::InvalidArgument("{}: cannot resolve reference {} (no schema document {} is loaded)",
-                                     where, full, uri);
+      return Status::InvalidArgument(
+          "{}: cannot resolve reference {} (no schema document {} is loaded)", where, full, uri);
     }
     SLoc loc{idx, r->doc, r->pointer};
-    if (frag.empty()) return loc;
+    if (frag.empty())
+      return loc;
     if (frag[0] == '/') {
       loc.ptr += frag;
       if (!Pointer::Parse(frag).ok() || QueryNode(loc) == nullptr) {
@@ -182,7 +224,8 @@ class Compiler {
 
   uint32_t NodeFor(const SLoc& l) {
     auto key = std::make_tuple(l.idx, l.doc, l.ptr);
-    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    if (auto it = memo_.find(key); it != memo_.end())
+      return it->second;
     uint32_t id = static_cast<uint32_t>(p_->nodes.size());
     p_->nodes.emplace_back();
     locs_.push_back(l);
@@ -198,7 +241,8 @@ class Compiler {
 
   uint32_t NameId(const std::string& name) {
     for (uint32_t i = 0; i < p_->anchor_names.size(); ++i) {
-      if (p_->anchor_names[i] == name) return i;
+      if (p_->anchor_names[i] == name)
+        return i;
     }
     p_->anchor_names.push_back(name);
     return static_cast<uint32_t>(p_->anchor_names.size() - 1);
@@ -206,7 +250,8 @@ class Compiler {
 
   uint32_t ProgramResource(const IndexData* idx, uint32_t rid) {
     auto key = std::make_pair(idx, rid);
-    if (auto it = resources_.find(key); it != resources_.end()) return it->second;
+    if (auto it = resources_.find(key); it != resources_.end())
+      return it->second;
     uint32_t id = static_cast<uint32_t>(p_->resources.size());
     resources_[key] = id;
     const Resource& r = idx->resources[rid];
@@ -215,7 +260,8 @@ class Compiler {
       uint32_t node = NodeFor(SLoc{idx, r.doc, ptr});
       p_->resources[id].dynamic_anchors.emplace_back(NameId(name), node);
     }
-    if (r.recursive_anchor) p_->resources[id].recursive_anchor_node = NodeFor(SLoc{idx, r.doc, r.pointer});
+    if (r.recursive_anchor)
+      p_->resources[id].recursive_anchor_node = NodeFor(SLoc{idx, r.doc, r.pointer});
     return id;
   }
 
@@ -226,8 +272,10 @@ class Compiler {
 
   // The vocabularies declared by a custom meta-schema (`$schema`) in the index.
   Vocab Vocabularies(const LocInfo& info) {
-    if (info.schema_uri.empty() || DraftOfSchemaUri(info.schema_uri)) return Vocab{};
-    if (auto it = vocab_cache_.find(info.schema_uri); it != vocab_cache_.end()) return it->second;
+    if (info.schema_uri.empty() || DraftOfSchemaUri(info.schema_uri))
+      return Vocab{};
+    if (auto it = vocab_cache_.find(info.schema_uri); it != vocab_cache_.end())
+      return it->second;
     Vocab vocab;
     const IndexData* idx = nullptr;
     if (const Resource* r = FindResource(std::string(StripFragment(info.schema_uri)), &idx)) {
@@ -264,8 +312,8 @@ class Compiler {
     uint32_t resource = ProgramResource(loc.idx, info.resource);
     p_->nodes[id].resource = resource;
     if (n == nullptr || !(n->is_object() || n->is_bool())) {
-      return Status::InvalidArgument("{}: expected a schema (an object or a boolean), not {}", where,
-                                     n ? Describe(*n) : "nothing");
+      return Status::InvalidArgument("{}: expected a schema (an object or a boolean), not {}",
+                                     where, n ? Describe(*n) : "nothing");
     }
     std::vector<Pending> out;
     if (n->is_bool()) {
@@ -295,7 +343,8 @@ class Compiler {
       return Status::InvalidArgument("{}/{}: {}", where, EscapeToken(kw), what);
     };
     auto count = [&](std::string_view kw, const Node& v) -> Result<uint32_t> {
-      if (v.type() == Type::kPosInt && v.as_u64() <= UINT32_MAX) return uint32_t(v.as_u64());
+      if (v.type() == Type::kPosInt && v.as_u64() <= UINT32_MAX)
+        return uint32_t(v.as_u64());
       if (v.type() == Type::kDouble && v.as_double() >= 0 && v.as_double() <= UINT32_MAX &&
           std::floor(v.as_double()) == v.as_double()) {
         return uint32_t(v.as_double());
@@ -327,26 +376,38 @@ class Compiler {
     for (const Field& f : s.fields()) {
       std::string_view kw = f.name;
       const Node& v = f.value;
-      if (!validation && In(kValidationKeywords, kw)) continue;
+      if (!validation && In(kValidationKeywords, kw))
+        continue;
 
       if (kw == "type") {
         TypeSet mask = 0;
         auto add = [&](const Node& t) -> Status {
-          if (!t.is_string()) return bad(kw, "expected a type name or an array of them");
+          if (!t.is_string())
+            return bad(kw, "expected a type name or an array of them");
           std::string_view name = t.as_string();
-          if (name == "null") mask |= kTypeNull;
-          else if (name == "boolean") mask |= kTypeBoolean;
-          else if (name == "integer") mask |= kTypeInteger;
-          else if (name == "number") mask |= kTypeNumber;
-          else if (name == "fractional") mask |= kTypeFractional;
-          else if (name == "string") mask |= kTypeString;
-          else if (name == "array") mask |= kTypeArray;
-          else if (name == "object") mask |= kTypeObject;
-          else return bad(kw, fmt::format("invalid type name '{}'", name));
+          if (name == "null")
+            mask |= kTypeNull;
+          else if (name == "boolean")
+            mask |= kTypeBoolean;
+          else if (name == "integer")
+            mask |= kTypeInteger;
+          else if (name == "number")
+            mask |= kTypeNumber;
+          else if (name == "fractional")
+            mask |= kTypeFractional;
+          else if (name == "string")
+            mask |= kTypeString;
+          else if (name == "array")
+            mask |= kTypeArray;
+          else if (name == "object")
+            mask |= kTypeObject;
+          else
+            return bad(kw, fmt::format("invalid type name '{}'", name));
           return Status::OK();
         };
         if (v.is_array()) {
-          for (const Node& t : v.items()) FLOW_TRY(add(t));
+          for (const Node& t : v.items())
+            FLOW_TRY(add(t));
         } else {
           FLOW_TRY(add(v));
         }
@@ -359,16 +420,20 @@ class Compiler {
         p_->values.push_back(v);
         out.push_back({1, in});
       } else if (kw == "enum") {
-        if (!v.is_array()) return bad(kw, "expected an array");
+        if (!v.is_array())
+          return bad(kw, "expected an array");
         Instr in = make(Op::kEnum, kTypeAny, kw);
         in.a = static_cast<uint32_t>(p_->values.size());
         in.b = v.size();
-        for (const Node& e : v.items()) p_->values.push_back(e);
+        for (const Node& e : v.items())
+          p_->values.push_back(e);
         out.push_back({1, in});
       } else if (kw == "multipleOf" || kw == "minimum" || kw == "maximum" ||
                  kw == "exclusiveMinimum" || kw == "exclusiveMaximum") {
-        if (v.is_bool() && info.draft == Draft::k07) continue;  // draft-04 form: ignored
-        if (!v.is_number()) return bad(kw, "expected a number, not " + Describe(v));
+        if (v.is_bool() && info.draft == Draft::k07)
+          continue;  // draft-04 form: ignored
+        if (!v.is_number())
+          return bad(kw, "expected a number, not " + Describe(v));
         Op op = kw == "multipleOf"         ? Op::kMultipleOf
                 : kw == "minimum"          ? Op::kMinimum
                 : kw == "maximum"          ? Op::kMaximum
@@ -386,15 +451,18 @@ class Compiler {
         in.a = c;
         out.push_back({2, in});
       } else if (kw == "pattern") {
-        if (!v.is_string()) return bad(kw, "expected a string");
+        if (!v.is_string())
+          return bad(kw, "expected a string");
         auto re = Regex::Compile(v.as_string());
-        if (!re.ok()) return bad(kw, re.status().message());
+        if (!re.ok())
+          return bad(kw, re.status().message());
         Instr in = make(Op::kPattern, kTypeString, kw);
         in.a = static_cast<uint32_t>(p_->patterns.size());
         p_->patterns.push_back({*re, kNone});
         out.push_back({2, in});
       } else if (kw == "format") {
-        if (!v.is_string()) return bad(kw, "expected a string");
+        if (!v.is_string())
+          return bad(kw, "expected a string");
         Format fmt = ParseFormat(v.as_string());
         if ((opts_.assert_format || vocab.format_assertion) && fmt != Format::kUnknown) {
           Instr in = make(Op::kFormat, kTypeString, kw);
@@ -417,7 +485,8 @@ class Compiler {
         } else {
           return bad(kw, "expected a number or a numeric string");
         }
-        Instr in = make(kw == "x-str-minimum" ? Op::kXStrMinimum : Op::kXStrMaximum, kTypeString, kw);
+        Instr in =
+            make(kw == "x-str-minimum" ? Op::kXStrMinimum : Op::kXStrMaximum, kTypeString, kw);
         in.num = bound;
         out.push_back({2, in});
       } else if (kw == "minItems" || kw == "maxItems" || kw == "minProperties" ||
@@ -432,8 +501,10 @@ class Compiler {
         in.a = c;
         out.push_back({2, in});
       } else if (kw == "uniqueItems") {
-        if (!v.is_bool()) return bad(kw, "expected a boolean");
-        if (v.as_bool()) out.push_back({2, make(Op::kUniqueItems, kTypeArray, kw)});
+        if (!v.is_bool())
+          return bad(kw, "expected a boolean");
+        if (v.as_bool())
+          out.push_back({2, make(Op::kUniqueItems, kTypeArray, kw)});
       } else if (kw == "minContains") {
         FLOW_TRY(count(kw, v).status());
         min_contains = &v;
@@ -441,10 +512,12 @@ class Compiler {
         FLOW_TRY(count(kw, v).status());
         max_contains = &v;
       } else if (kw == "required") {
-        if (!v.is_array()) return bad(kw, "expected an array of strings");
+        if (!v.is_array())
+          return bad(kw, "expected an array of strings");
         std::vector<std::string_view> names;
         for (const Node& r : v.items()) {
-          if (!r.is_string()) return bad(kw, "expected an array of strings");
+          if (!r.is_string())
+            return bad(kw, "expected an array of strings");
           names.push_back(r.as_string());
         }
         std::sort(names.begin(), names.end());
@@ -457,13 +530,15 @@ class Compiler {
         p_->names.insert(p_->names.end(), names.begin(), names.end());
         out.push_back({3, in});
       } else if (kw == "dependentRequired" || kw == "dependentSchemas" || kw == "dependencies") {
-        if (!v.is_object()) return bad(kw, "expected an object");
+        if (!v.is_object())
+          return bad(kw, "expected an object");
         std::vector<Dep> req, sch;
         for (const Field& d : v.fields()) {
           if (d.value.is_array() && kw != "dependentSchemas") {
             Dep dep{d.name, static_cast<uint32_t>(p_->names.size()), 0};
             for (const Node& r : d.value.items()) {
-              if (!r.is_string()) return bad(kw, "expected arrays of property names");
+              if (!r.is_string())
+                return bad(kw, "expected arrays of property names");
               p_->names.push_back(r.as_string());
               ++dep.b;
             }
@@ -475,7 +550,8 @@ class Compiler {
             return bad(kw, fmt::format("unexpected value for property '{}'", d.name));
           }
         }
-        if (!validation) req.clear();
+        if (!validation)
+          req.clear();
         if (!req.empty()) {
           Instr in = make(Op::kDependentRequired, kTypeObject, kw);
           in.a = static_cast<uint32_t>(p_->deps.size());
@@ -491,10 +567,12 @@ class Compiler {
           out.push_back({4, in});
         }
       } else if (kw == "properties") {
-        if (!v.is_object()) return bad(kw, "expected an object of schemas");
+        if (!v.is_object())
+          return bad(kw, "expected an object of schemas");
         properties = &v;
       } else if (kw == "patternProperties") {
-        if (!v.is_object()) return bad(kw, "expected an object of schemas");
+        if (!v.is_object())
+          return bad(kw, "expected an object of schemas");
         pattern_props = &v;
       } else if (kw == "additionalProperties") {
         additional_props = &v;
@@ -504,9 +582,11 @@ class Compiler {
         in.a = c;
         out.push_back({3, in});
       } else if (kw == "prefixItems") {
-        if (!v.is_array()) return bad(kw, "expected an array of schemas");
+        if (!v.is_array())
+          return bad(kw, "expected an array of schemas");
         // Not a keyword before 2020-12 (a 2019-09 resource ignores it).
-        if (info.draft == Draft::k2020) prefix_items = &v;
+        if (info.draft == Draft::k2020)
+          prefix_items = &v;
       } else if (kw == "items") {
         if (!(v.is_array() || v.is_object() || v.is_bool())) {
           return bad(kw, "expected a schema or an array of schemas");
@@ -517,7 +597,8 @@ class Compiler {
       } else if (kw == "contains") {
         contains = &v;
       } else if (kw == "$ref" || kw == "$dynamicRef" || kw == "$recursiveRef") {
-        if (!v.is_string()) return bad(kw, "expected a URI reference string");
+        if (!v.is_string())
+          return bad(kw, "expected a URI reference string");
         std::string full = ResolveUri(info.base, v.as_string());
         FLOW_ASSIGN_OR_RETURN(SLoc target, Resolve(full, where + "/" + EscapeToken(kw)));
         Instr in = make(kw == "$ref"          ? Op::kRef
@@ -544,8 +625,11 @@ class Compiler {
         }
         out.push_back({4, in});
       } else if (kw == "allOf" || kw == "anyOf" || kw == "oneOf") {
-        if (!v.is_array() || v.size() == 0) return bad(kw, "expected a non-empty array of schemas");
-        Instr in = make(kw == "allOf" ? Op::kAllOf : kw == "anyOf" ? Op::kAnyOf : Op::kOneOf,
+        if (!v.is_array() || v.size() == 0)
+          return bad(kw, "expected a non-empty array of schemas");
+        Instr in = make(kw == "allOf"   ? Op::kAllOf
+                        : kw == "anyOf" ? Op::kAnyOf
+                                        : Op::kOneOf,
                         kTypeAny, kw);
         std::vector<uint32_t> kids;
         for (uint32_t i = 0; i < v.size(); ++i) {
@@ -576,7 +660,8 @@ class Compiler {
         out.push_back({4, in});
       } else if (kw == "then" || kw == "else") {
         // Compiled with `if`; without `if` they do nothing, but must still be schemas.
-        if (!s.Find("if")) FLOW_TRY(child(kw).status());
+        if (!s.Find("if"))
+          FLOW_TRY(child(kw).status());
       } else if (kw == "unevaluatedProperties" || kw == "unevaluatedItems") {
         FLOW_ASSIGN_OR_RETURN(uint32_t c, child(kw));
         bool props = kw == "unevaluatedProperties";
@@ -587,11 +672,13 @@ class Compiler {
         p_->nodes[id].unevaluated = true;
       } else if (kw == "reduce") {
         auto spec = ParseReduceSpec(v);
-        if (!spec.ok()) return bad(kw, spec.status().message());
+        if (!spec.ok())
+          return bad(kw, spec.status().message());
         p_->reduce_specs.push_back(std::make_unique<ReduceSpec>(std::move(*spec)));
         p_->nodes[id].reduce = p_->reduce_specs.back().get();
       } else if (kw == "$defs" || kw == "definitions") {
-        if (!v.is_object()) return bad(kw, "expected an object of schemas");
+        if (!v.is_object())
+          return bad(kw, "expected an object of schemas");
       } else if (In(kAnnotationKeywords, kw) || In(kValidationKeywords, kw) ||
                  kw.starts_with("x-") || kw.starts_with("X-")) {
         // Annotations: no effect on validation.
@@ -602,8 +689,9 @@ class Compiler {
 
     if (properties || pattern_props || additional_props) {
       Instr in = make(Op::kProperties, kTypeObject,
-                      properties ? "properties" : pattern_props ? "patternProperties"
-                                                                : "additionalProperties");
+                      properties      ? "properties"
+                      : pattern_props ? "patternProperties"
+                                      : "additionalProperties");
       // The table is sorted by name and also holds `required` names, so one merge
       // join over the (sorted) fields checks both.
       std::vector<Prop> table;
@@ -635,7 +723,8 @@ class Compiler {
       if (pattern_props) {
         for (const Field& f : pattern_props->fields()) {
           auto re = Regex::Compile(f.name);
-          if (!re.ok()) return bad("patternProperties", re.status().message());
+          if (!re.ok())
+            return bad("patternProperties", re.status().message());
           FLOW_ASSIGN_OR_RETURN(uint32_t c, child("patternProperties", "/" + EscapeToken(f.name)));
           p_->patterns.push_back({*re, c});
         }
@@ -649,7 +738,8 @@ class Compiler {
     }
 
     if (prefix_items || items || (additional_items && items && items->is_array())) {
-      const Node* prefix = prefix_items ? prefix_items : (items && items->is_array() ? items : nullptr);
+      const Node* prefix =
+          prefix_items ? prefix_items : (items && items->is_array() ? items : nullptr);
       std::string_view prefix_kw = prefix_items ? "prefixItems" : "items";
       Instr in = make(Op::kItems, kTypeArray, prefix ? prefix_kw : "items");
       in.a = static_cast<uint32_t>(p_->children.size());
@@ -682,8 +772,10 @@ class Compiler {
       in.a = c;
       in.b = 1;
       in.c = kNone;
-      if (validation && min_contains) in.b = *count("minContains", *min_contains);
-      if (validation && max_contains) in.c = *count("maxContains", *max_contains);
+      if (validation && min_contains)
+        in.b = *count("minContains", *min_contains);
+      if (validation && max_contains)
+        in.c = *count("maxContains", *max_contains);
       in.d = min_contains ? AddString(where + "/minContains") : in.loc;
       in.e = max_contains ? AddString(where + "/maxContains") : in.loc;
       out.push_back({3, in});
@@ -697,7 +789,8 @@ class Compiler {
                      [](const Pending& a, const Pending& b) { return a.order < b.order; });
     SNode& sn = p_->nodes[id];
     sn.code_begin = static_cast<uint32_t>(p_->code.size());
-    for (const Pending& pd : out) p_->code.push_back(pd.in);
+    for (const Pending& pd : out)
+      p_->code.push_back(pd.in);
     sn.code_end = static_cast<uint32_t>(p_->code.size());
     return Status::OK();
   }
@@ -708,38 +801,52 @@ class Compiler {
   void ForEachChild(const Instr& in, F&& f) {
     switch (in.op) {
       case Op::kItems:
-        for (uint32_t i = 0; i < in.b; ++i) f(p_->children[in.a + i]);
-        if (in.c != kNone) f(in.c);
+        for (uint32_t i = 0; i < in.b; ++i)
+          f(p_->children[in.a + i]);
+        if (in.c != kNone)
+          f(in.c);
         break;
       case Op::kProperties:
         for (uint32_t i = 0; i < in.b; ++i) {
-          if (p_->props[in.a + i].node != kNone) f(p_->props[in.a + i].node);
+          if (p_->props[in.a + i].node != kNone)
+            f(p_->props[in.a + i].node);
         }
-        for (uint32_t i = 0; i < in.d; ++i) f(p_->patterns[in.c + i].node);
-        if (in.e != kNone) f(in.e);
+        for (uint32_t i = 0; i < in.d; ++i)
+          f(p_->patterns[in.c + i].node);
+        if (in.e != kNone)
+          f(in.e);
         break;
       case Op::kDependentSchemas:
-        for (uint32_t i = 0; i < in.b; ++i) f(p_->deps[in.a + i].a);
+        for (uint32_t i = 0; i < in.b; ++i)
+          f(p_->deps[in.a + i].a);
         break;
       case Op::kAllOf:
       case Op::kAnyOf:
       case Op::kOneOf:
-        for (uint32_t i = 0; i < in.b; ++i) f(p_->children[in.a + i]);
+        for (uint32_t i = 0; i < in.b; ++i)
+          f(p_->children[in.a + i]);
         break;
       case Op::kIf:
         f(in.a);
-        if (in.b != kNone) f(in.b);
-        if (in.c != kNone) f(in.c);
+        if (in.b != kNone)
+          f(in.b);
+        if (in.c != kNone)
+          f(in.c);
         break;
       case Op::kContains:
       case Op::kRef:
       case Op::kPropertyNames:
       case Op::kNot:
       case Op::kUnevaluatedItems:
-      case Op::kUnevaluatedProperties: f(in.a); break;
+      case Op::kUnevaluatedProperties:
+        f(in.a);
+        break;
       case Op::kDynamicRef:
-      case Op::kRecursiveRef: f(in.a); break;
-      default: break;
+      case Op::kRecursiveRef:
+        f(in.a);
+        break;
+      default:
+        break;
     }
   }
 
@@ -748,21 +855,26 @@ class Compiler {
     // any dynamic anchor, so they count every anchored node as reachable.
     std::vector<uint32_t> dynamic_targets;
     for (const auto& r : p_->resources) {
-      for (auto [name, node] : r.dynamic_anchors) dynamic_targets.push_back(node);
-      if (r.recursive_anchor_node != kNone) dynamic_targets.push_back(r.recursive_anchor_node);
+      for (auto [name, node] : r.dynamic_anchors)
+        dynamic_targets.push_back(node);
+      if (r.recursive_anchor_node != kNone)
+        dynamic_targets.push_back(r.recursive_anchor_node);
     }
-    for (SNode& n : p_->nodes) n.may_annotate = n.reduce != nullptr;
+    for (SNode& n : p_->nodes)
+      n.may_annotate = n.reduce != nullptr;
     bool changed = true;
     while (changed) {
       changed = false;
       for (SNode& n : p_->nodes) {
-        if (n.may_annotate) continue;
+        if (n.may_annotate)
+          continue;
         bool any = false;
         for (uint32_t pc = n.code_begin; pc < n.code_end && !any; ++pc) {
           const Instr& in = p_->code[pc];
           ForEachChild(in, [&](uint32_t c) { any |= p_->nodes[c].may_annotate; });
           if ((in.op == Op::kDynamicRef && in.b != kNone) || in.op == Op::kRecursiveRef) {
-            for (uint32_t t : dynamic_targets) any |= p_->nodes[t].may_annotate;
+            for (uint32_t t : dynamic_targets)
+              any |= p_->nodes[t].may_annotate;
           }
         }
         if (any) {
@@ -789,16 +901,20 @@ class Compiler {
   void AliasPureRefs() {
     auto pure = [&](uint32_t id) -> uint32_t {
       const SNode& n = p_->nodes[id];
-      if (n.code_end - n.code_begin != 1 || n.reduce != nullptr || n.unevaluated) return kNone;
+      if (n.code_end - n.code_begin != 1 || n.reduce != nullptr || n.unevaluated)
+        return kNone;
       const Instr& in = p_->code[n.code_begin];
-      if (in.op != Op::kRef) return kNone;
-      if (p_->uses_dynamic_scope && p_->nodes[in.a].resource != n.resource) return kNone;
+      if (in.op != Op::kRef)
+        return kNone;
+      if (p_->uses_dynamic_scope && p_->nodes[in.a].resource != n.resource)
+        return kNone;
       return in.a;
     };
     auto resolve = [&](uint32_t id) {
       for (int hops = 0; hops < 64; ++hops) {
         uint32_t t = pure(id);
-        if (t == kNone || t == id) break;
+        if (t == kNone || t == id)
+          break;
         id = t;
       }
       return id;
@@ -806,37 +922,49 @@ class Compiler {
     for (Instr& in : p_->code) {
       switch (in.op) {
         case Op::kItems:
-          for (uint32_t i = 0; i < in.b; ++i) p_->children[in.a + i] = resolve(p_->children[in.a + i]);
-          if (in.c != kNone) in.c = resolve(in.c);
+          for (uint32_t i = 0; i < in.b; ++i)
+            p_->children[in.a + i] = resolve(p_->children[in.a + i]);
+          if (in.c != kNone)
+            in.c = resolve(in.c);
           break;
         case Op::kProperties:
           for (uint32_t i = 0; i < in.b; ++i) {
             Prop& pr = p_->props[in.a + i];
-            if (pr.node != kNone) pr.node = resolve(pr.node);
+            if (pr.node != kNone)
+              pr.node = resolve(pr.node);
           }
-          for (uint32_t i = 0; i < in.d; ++i) p_->patterns[in.c + i].node = resolve(p_->patterns[in.c + i].node);
-          if (in.e != kNone) in.e = resolve(in.e);
+          for (uint32_t i = 0; i < in.d; ++i)
+            p_->patterns[in.c + i].node = resolve(p_->patterns[in.c + i].node);
+          if (in.e != kNone)
+            in.e = resolve(in.e);
           break;
         case Op::kDependentSchemas:
-          for (uint32_t i = 0; i < in.b; ++i) p_->deps[in.a + i].a = resolve(p_->deps[in.a + i].a);
+          for (uint32_t i = 0; i < in.b; ++i)
+            p_->deps[in.a + i].a = resolve(p_->deps[in.a + i].a);
           break;
         case Op::kAllOf:
         case Op::kAnyOf:
         case Op::kOneOf:
-          for (uint32_t i = 0; i < in.b; ++i) p_->children[in.a + i] = resolve(p_->children[in.a + i]);
+          for (uint32_t i = 0; i < in.b; ++i)
+            p_->children[in.a + i] = resolve(p_->children[in.a + i]);
           break;
         case Op::kIf:
           in.a = resolve(in.a);
-          if (in.b != kNone) in.b = resolve(in.b);
-          if (in.c != kNone) in.c = resolve(in.c);
+          if (in.b != kNone)
+            in.b = resolve(in.b);
+          if (in.c != kNone)
+            in.c = resolve(in.c);
           break;
         case Op::kContains:
         case Op::kPropertyNames:
         case Op::kNot:
         case Op::kUnevaluatedItems:
         case Op::kUnevaluatedProperties:
-        case Op::kRef: in.a = resolve(in.a); break;
-        default: break;
+        case Op::kRef:
+          in.a = resolve(in.a);
+          break;
+        default:
+          break;
       }
     }
   }
@@ -844,13 +972,16 @@ class Compiler {
   // Marks nodes made only of scalar assertions as leaves.
   void FindLeaves() {
     for (SNode& n : p_->nodes) {
-      if (n.reduce != nullptr || n.unevaluated || n.is_false) continue;
+      if (n.reduce != nullptr || n.unevaluated || n.is_false)
+        continue;
       Leaf leaf;
       bool ok = true;
       for (uint32_t pc = n.code_begin; pc < n.code_end && ok; ++pc) {
         const Instr& in = p_->code[pc];
         switch (in.op) {
-          case Op::kType: leaf.types = static_cast<TypeSet>(in.a); break;
+          case Op::kType:
+            leaf.types = static_cast<TypeSet>(in.a);
+            break;
           case Op::kMinimum:
             ok = !(leaf.flags & Leaf::kMin);
             leaf.flags |= Leaf::kMin;
@@ -891,15 +1022,19 @@ class Compiler {
             leaf.enum_begin = in.a;
             leaf.enum_count = in.op == Op::kConst ? 1 : in.b;
             break;
-          default: ok = false; break;
+          default:
+            ok = false;
+            break;
         }
       }
-      if (!ok) continue;
+      if (!ok)
+        continue;
       n.leaf = static_cast<uint32_t>(p_->leaves.size());
       p_->leaves.push_back(leaf);
     }
     for (Prop& pr : p_->props) {
-      if (pr.node != kNone) pr.leaf = p_->nodes[pr.node].leaf;
+      if (pr.node != kNone)
+        pr.leaf = p_->nodes[pr.node].leaf;
     }
   }
 
@@ -925,7 +1060,8 @@ Result<std::unique_ptr<Program>> BuildProgram(std::shared_ptr<IndexData> data, s
   FLOW_ASSIGN_OR_RETURN(p->root, c.Root(uri));
   p->has_reduce = p->nodes[p->root].may_annotate;
   p->root_uri = p->strings[p->nodes[p->root].loc];
-  if (p->root_uri.ends_with("#")) p->root_uri.pop_back();
+  if (p->root_uri.ends_with("#"))
+    p->root_uri.pop_back();
   return p;
 }
 
@@ -934,7 +1070,8 @@ Result<std::unique_ptr<Program>> BuildProgram(std::shared_ptr<IndexData> data, s
 Schema::Schema(std::unique_ptr<internal::Program> p) : program_(std::move(p)) {}
 Schema::~Schema() = default;
 
-Result<std::shared_ptr<const Schema>> Schema::Compile(const SchemaIndex& index, std::string_view uri,
+Result<std::shared_ptr<const Schema>> Schema::Compile(const SchemaIndex& index,
+                                                      std::string_view uri,
                                                       const CompileOptions& options) {
   FLOW_ASSIGN_OR_RETURN(auto program, internal::BuildProgram(index.data_, uri, options));
   return std::shared_ptr<const Schema>(new Schema(std::move(program)));
@@ -944,6 +1081,8 @@ const std::string& Schema::uri() const {
   return program_->root_uri;
 }
 
-bool Schema::has_reduce() const { return program_->has_reduce; }
+bool Schema::has_reduce() const {
+  return program_->has_reduce;
+}
 
 }  // namespace flow::doc::schema

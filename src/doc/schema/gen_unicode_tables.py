@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # doc/schema/gen_unicode_tables.py: writes unicode_tables.cc, the general-category
 # ranges behind the regex engine's \p{...} classes, from Python's unicodedata.
-# Usage: python3 gen_unicode_tables.py > unicode_tables.cc
+# Usage: python3 gen_unicode_tables.py > unicode_tables.cc && clang-format -i unicode_tables.cc
 import sys
 import unicodedata
 

@@ -19,21 +19,34 @@ namespace {
 
 // Keywords whose value is one subschema, an array of them, or a map of them.
 constexpr std::string_view kSchemaKeywords[] = {
-    "additionalItems", "additionalProperties", "contains", "contentSchema", "else", "if",
-    "items", "not", "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties",
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "contentSchema",
+    "else",
+    "if",
+    "items",
+    "not",
+    "propertyNames",
+    "then",
+    "unevaluatedItems",
+    "unevaluatedProperties",
 };
 constexpr std::string_view kArrayKeywords[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
-constexpr std::string_view kMapKeywords[] = {"$defs",        "definitions",      "dependencies",
-                                             "dependentSchemas", "patternProperties", "properties"};
+constexpr std::string_view kMapKeywords[] = {
+    "$defs", "definitions", "dependencies", "dependentSchemas", "patternProperties", "properties"};
 
 bool IsAnchorName(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   char c = s[0];
-  if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_')) return false;
+  if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'))
+    return false;
   for (char ch : s) {
     bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
               ch == '-' || ch == '_' || ch == '.';
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return true;
 }
@@ -42,9 +55,12 @@ bool IsAnchorName(std::string_view s) {
 
 std::optional<Draft> DraftOfSchemaUri(std::string_view uri) {
   std::string_view u = StripFragment(uri);
-  if (u == "https://json-schema.org/draft/2020-12/schema") return Draft::k2020;
-  if (u == "https://json-schema.org/draft/2019-09/schema") return Draft::k2019;
-  if (u == "http://json-schema.org/draft-07/schema" || u == "http://json-schema.org/draft-06/schema" ||
+  if (u == "https://json-schema.org/draft/2020-12/schema")
+    return Draft::k2020;
+  if (u == "https://json-schema.org/draft/2019-09/schema")
+    return Draft::k2019;
+  if (u == "http://json-schema.org/draft-07/schema" ||
+      u == "http://json-schema.org/draft-06/schema" ||
       u == "http://json-schema.org/draft-04/schema") {
     return Draft::k07;
   }
@@ -80,7 +96,8 @@ class Walker {
                                            where, frag);
           }
           std::string uri(StripFragment(full));
-          if (!frag.empty()) FLOW_TRY(AddAnchor(uri, frag, ptr, where));
+          if (!frag.empty())
+            FLOW_TRY(AddAnchor(uri, frag, ptr, where));
           if (uri != base || ptr != root_pointer_) {
             FLOW_ASSIGN_OR_RETURN(resource, AddResource(uri, ptr, where));
           }
@@ -101,8 +118,10 @@ class Walker {
         FLOW_TRY(AddAnchor(base, a->as_string(), ptr, where));
         d_.resources[resource].dynamic_anchors[std::string(a->as_string())] = ptr;
       }
-      if (const Node* a = n.Find("$recursiveAnchor"); a != nullptr && a->is_bool() && a->as_bool()) {
-        if (d_.resources[resource].pointer == ptr) d_.resources[resource].recursive_anchor = true;
+      if (const Node* a = n.Find("$recursiveAnchor");
+          a != nullptr && a->is_bool() && a->as_bool()) {
+        if (d_.resources[resource].pointer == ptr)
+          d_.resources[resource].recursive_anchor = true;
       }
       for (std::string_view kw : {"$ref", "$dynamicRef", "$recursiveRef"}) {
         if (const Node* r = n.Find(kw); r != nullptr && r->is_string()) {
@@ -116,7 +135,8 @@ class Walker {
     auto& locs = d_.locations[doc_];
     LocInfo info{base, resource, draft, schema_uri};
     locs[ptr] = std::move(info);
-    if (!n.is_object()) return Status::OK();
+    if (!n.is_object())
+      return Status::OK();
 
     for (const Field& f : n.fields()) {
       std::string child = ptr + "/" + EscapeToken(f.name);
@@ -135,8 +155,8 @@ class Walker {
         }
       } else if (map && f.value.is_object()) {
         for (const Field& m : f.value.fields()) {
-          FLOW_TRY(Walk(m.value, child + "/" + EscapeToken(m.name), base, resource, draft,
-                        schema_uri));
+          FLOW_TRY(
+              Walk(m.value, child + "/" + EscapeToken(m.name), base, resource, draft, schema_uri));
         }
       }
     }
@@ -147,7 +167,8 @@ class Walker {
                                const std::string& where) {
     if (auto it = d_.resource_by_uri.find(uri); it != d_.resource_by_uri.end()) {
       const Resource& r = d_.resources[it->second];
-      if (r.doc == doc_ && r.pointer == ptr) return it->second;
+      if (r.doc == doc_ && r.pointer == ptr)
+        return it->second;
       return Status::InvalidArgument("{}: schema resource {} is defined more than once", where,
                                      uri);
     }
@@ -225,7 +246,8 @@ std::vector<std::string> SchemaIndex::MissingReferences() const {
   const internal::IndexData& builtin = internal::BuiltinIndex();
   std::set<std::string> out;
   for (const std::string& r : data_->references) {
-    if (r.empty() || data_->resource_by_uri.count(r) || builtin.resource_by_uri.count(r)) continue;
+    if (r.empty() || data_->resource_by_uri.count(r) || builtin.resource_by_uri.count(r))
+      continue;
     out.insert(r);
   }
   return {out.begin(), out.end()};

@@ -27,8 +27,8 @@ enum class Draft : uint8_t { k2020, k2019, k07 };
 /// A schema resource: a document root or a subschema with its own `$id`.
 struct Resource {
   uint32_t doc = 0;
-  std::string pointer;  ///< of the resource root within the document
-  std::string uri;      ///< canonical, without fragment
+  std::string pointer;                                 ///< of the resource root within the document
+  std::string uri;                                     ///< canonical, without fragment
   std::map<std::string, std::string> dynamic_anchors;  ///< name -> pointer
   bool recursive_anchor = false;
 };
@@ -113,10 +113,10 @@ enum class Op : uint8_t {
   kContains,  ///< a: node, b: min, c: max (kNone: unbounded)
   kMinProperties,
   kMaxProperties,
-  kRequired,    ///< a: first name (names), b: count; names sorted
-  kProperties,  ///< a: first prop (props), b: count, c: first pattern (patterns)
-                ///< d: pattern count, e: additional node. A `required` beside it is
-                ///< folded in: its names join the props (node kNone if unnamed there)
+  kRequired,           ///< a: first name (names), b: count; names sorted
+  kProperties,         ///< a: first prop (props), b: count, c: first pattern (patterns)
+                       ///< d: pattern count, e: additional node. A `required` beside it is
+                       ///< folded in: its names join the props (node kNone if unnamed there)
   kDependentRequired,  ///< a: first (deps), b: count
   kDependentSchemas,   ///< a: first (deps), b: count
   kPropertyNames,      ///< a: node
@@ -126,8 +126,8 @@ enum class Op : uint8_t {
   kAllOf,              ///< a: first (children), b: count
   kAnyOf,
   kOneOf,
-  kNot,  ///< a: node
-  kIf,   ///< a: if, b: then, c: else
+  kNot,                    ///< a: node
+  kIf,                     ///< a: if, b: then, c: else
   kUnevaluatedItems,       ///< a: node
   kUnevaluatedProperties,  ///< a: node
 };
@@ -136,7 +136,7 @@ struct Instr {
   Op op;
   TypeSet applies = kTypeAny;  ///< instance types the keyword constrains
   uint32_t a = 0, b = 0, c = 0, d = 0, e = 0;
-  uint32_t loc = 0;  ///< keyword location (Program::strings)
+  uint32_t loc = 0;           ///< keyword location (Program::strings)
   uint32_t required = 0;      ///< kProperties: how many props are required
   uint32_t required_loc = 0;  ///< kProperties: location of the `required` keyword
   Num num;
@@ -144,7 +144,7 @@ struct Instr {
 
 struct Prop {
   std::string_view name;
-  uint32_t node;          ///< kNone: only named by `required`
+  uint32_t node;  ///< kNone: only named by `required`
   bool required = false;
   uint32_t leaf = UINT32_MAX;  ///< the node's Leaf, if it is one (saves an indirection)
 };
@@ -181,14 +181,14 @@ struct Leaf {
 struct SNode {
   uint32_t code_begin = 0, code_end = 0;
   uint32_t leaf = UINT32_MAX;  ///< index into Program::leaves if the node is a Leaf
-  uint32_t loc = 0;  ///< canonical location (Program::strings)
+  uint32_t loc = 0;            ///< canonical location (Program::strings)
   uint32_t resource = 0;
   const ReduceSpec* reduce = nullptr;
   const Node* source = nullptr;  ///< the schema value (object or boolean)
   Draft draft = Draft::k2020;
-  bool may_annotate = false;   ///< a reduce annotation is reachable from here
-  bool unevaluated = false;    ///< has unevaluatedItems/unevaluatedProperties
-  bool is_false = false;       ///< the `false` schema
+  bool may_annotate = false;  ///< a reduce annotation is reachable from here
+  bool unevaluated = false;   ///< has unevaluatedItems/unevaluatedProperties
+  bool is_false = false;      ///< the `false` schema
   bool dynamic_anchor_root = false;
 };
 
@@ -218,7 +218,6 @@ struct Program {
   bool uses_dynamic_scope = false;
   bool has_reduce = false;
   CompileOptions options;
-
 };
 
 /// Compiles the schema at location `uri` (used by Schema::Compile).

@@ -14,9 +14,9 @@ namespace flow::doc::schema {
 namespace {
 
 constexpr uint32_t kMaxCodePoint = 0x10FFFF;
-constexpr size_t kMaxProgram = 200000;            // instructions, after expanding {n,m}
-constexpr size_t kMemoBitsLimit = 64u << 20;      // 8 MB of visited bits per search
-constexpr uint64_t kStepLimit = 50'000'000;       // backtracking steps without memo
+constexpr size_t kMaxProgram = 200000;        // instructions, after expanding {n,m}
+constexpr size_t kMemoBitsLimit = 64u << 20;  // 8 MB of visited bits per search
+constexpr uint64_t kStepLimit = 50'000'000;   // backtracking steps without memo
 
 // ---------------------------------------------------------------------------------
 // Character sets: sorted, disjoint, inclusive code point ranges.
@@ -40,14 +40,18 @@ Ranges Complement(const Ranges& r) {
   Ranges out;
   uint32_t next = 0;
   for (const CodeRange& c : r) {
-    if (c.lo > next) out.push_back({next, c.lo - 1});
+    if (c.lo > next)
+      out.push_back({next, c.lo - 1});
     next = c.hi + 1;
   }
-  if (next <= kMaxCodePoint) out.push_back({next, kMaxCodePoint});
+  if (next <= kMaxCodePoint)
+    out.push_back({next, kMaxCodePoint});
   return out;
 }
 
-void AddDigit(Ranges& r) { r.push_back({'0', '9'}); }
+void AddDigit(Ranges& r) {
+  r.push_back({'0', '9'});
+}
 void AddWord(Ranges& r) {
   r.push_back({'0', '9'});
   r.push_back({'A', 'Z'});
@@ -55,10 +59,9 @@ void AddWord(Ranges& r) {
   r.push_back({'a', 'z'});
 }
 void AddSpace(Ranges& r) {
-  static const CodeRange kSpace[] = {{0x09, 0x0d}, {0x20, 0x20},     {0xa0, 0xa0},
-                                     {0x1680, 0x1680}, {0x2000, 0x200a}, {0x2028, 0x2029},
-                                     {0x202f, 0x202f}, {0x205f, 0x205f}, {0x3000, 0x3000},
-                                     {0xfeff, 0xfeff}};
+  static const CodeRange kSpace[] = {
+      {0x09, 0x0d},     {0x20, 0x20},     {0xa0, 0xa0},     {0x1680, 0x1680}, {0x2000, 0x200a},
+      {0x2028, 0x2029}, {0x202f, 0x202f}, {0x205f, 0x205f}, {0x3000, 0x3000}, {0xfeff, 0xfeff}};
   r.insert(r.end(), std::begin(kSpace), std::end(kSpace));
 }
 
@@ -66,7 +69,9 @@ bool IsWordChar(uint32_t c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-bool IsLineTerminator(uint32_t c) { return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029; }
+bool IsLineTerminator(uint32_t c) {
+  return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+}
 
 // Adds the code points of Unicode property `name` (\p{name}); false if unknown.
 bool AddProperty(std::string_view name, Ranges& r) {
@@ -127,7 +132,8 @@ bool AddProperty(std::string_view name, Ranges& r) {
       {"Private_Use", "Co"},
       {"Unassigned", "Cn"},
   };
-  if (auto it = kLong.find(name); it != kLong.end()) name = it->second;
+  if (auto it = kLong.find(name); it != kLong.end())
+    name = it->second;
 
   bool assigned = name == "Assigned";
   bool unassigned = name == "Cn";
@@ -138,7 +144,8 @@ bool AddProperty(std::string_view name, Ranges& r) {
       all.insert(all.end(), c.ranges, c.ranges + c.count);
     }
     Normalize(all);
-    if (unassigned) all = Complement(all);
+    if (unassigned)
+      all = Complement(all);
     r.insert(r.end(), all.begin(), all.end());
     return true;
   }
@@ -177,7 +184,7 @@ struct Ast {
     kLook,
   };
   Kind kind = kEmpty;
-  uint32_t n = 0;  // literal code point, class index, group or backref number
+  uint32_t n = 0;        // literal code point, class index, group or backref number
   int min = 0, max = 0;  // repetition; max < 0 is unbounded
   bool greedy = true;
   bool behind = false, negate = false;  // lookaround
@@ -233,12 +240,16 @@ class Parser {
 
   Result<AstPtr> Parse() {
     Prescan();
-    if (!error_.empty()) return Status::InvalidArgument("{}", error_);
+    if (!error_.empty())
+      return Status::InvalidArgument("{}", error_);
     AstPtr a = Disjunction();
-    if (error_.empty() && i_ < p_.size()) Fail("unmatched ')'");
-    if (!error_.empty()) return Status::InvalidArgument("{}", error_);
+    if (error_.empty() && i_ < p_.size())
+      Fail("unmatched ')'");
+    if (!error_.empty())
+      return Status::InvalidArgument("{}", error_);
     for (uint32_t b : backrefs_) {
-      if (b > ngroups_) return Status::InvalidArgument("backreference \\{} to a nonexistent group", b);
+      if (b > ngroups_)
+        return Status::InvalidArgument("backreference \\{} to a nonexistent group", b);
     }
     return a;
   }
@@ -250,7 +261,8 @@ class Parser {
   bool more() const { return i_ < p_.size(); }
   uint32_t peek(size_t k = 0) const { return i_ + k < p_.size() ? p_[i_ + k] : UINT32_MAX; }
   void Fail(std::string msg) {
-    if (error_.empty()) error_ = std::move(msg);
+    if (error_.empty())
+      error_ = std::move(msg);
   }
   bool failed() const { return !error_.empty(); }
 
@@ -268,7 +280,8 @@ class Parser {
       if (c == '\\') {
         ++i;
       } else if (in_class) {
-        if (c == ']') in_class = false;
+        if (c == ']')
+          in_class = false;
       } else if (c == '[') {
         in_class = true;
       } else if (c == '(') {
@@ -278,9 +291,11 @@ class Parser {
             ++total_groups_;
             std::string name;
             for (size_t j = i + 3; j < p_.size() && p_[j] != '>'; ++j) {
-              if (p_[j] < 0x80) name += static_cast<char>(p_[j]);
+              if (p_[j] < 0x80)
+                name += static_cast<char>(p_[j]);
             }
-            if (names_.count(name)) Fail("duplicate capture group name '" + name + "'");
+            if (names_.count(name))
+              Fail("duplicate capture group name '" + name + "'");
             names_[name] = total_groups_;
           }
         } else {
@@ -292,7 +307,8 @@ class Parser {
 
   AstPtr Disjunction() {
     AstPtr first = Alternative();
-    if (peek() != '|') return first;
+    if (peek() != '|')
+      return first;
     AstPtr alt = MakeAst(Ast::kAlt);
     alt->kids.push_back(std::move(first));
     while (peek() == '|' && !failed()) {
@@ -306,16 +322,19 @@ class Parser {
     AstPtr cat = MakeAst(Ast::kCat);
     while (more() && peek() != '|' && peek() != ')' && !failed()) {
       AstPtr t = Term();
-      if (t) cat->kids.push_back(std::move(t));
+      if (t)
+        cat->kids.push_back(std::move(t));
     }
-    if (cat->kids.size() == 1) return std::move(cat->kids[0]);
+    if (cat->kids.size() == 1)
+      return std::move(cat->kids[0]);
     return cat;
   }
 
   // Parses {n}, {n,} or {n,m} at i_ without consuming on failure.
   bool BraceQuantifier(int* min, int* max, size_t* end) {
     size_t j = i_;
-    if (j >= p_.size() || p_[j] != '{') return false;
+    if (j >= p_.size() || p_[j] != '{')
+      return false;
     ++j;
     auto digits = [&](int* out) {
       size_t start = j;
@@ -327,20 +346,24 @@ class Parser {
       *out = static_cast<int>(v);
       return j > start;
     };
-    if (!digits(min)) return false;
+    if (!digits(min))
+      return false;
     *max = *min;
     if (j < p_.size() && p_[j] == ',') {
       ++j;
-      if (!digits(max)) *max = -1;
+      if (!digits(max))
+        *max = -1;
     }
-    if (j >= p_.size() || p_[j] != '}') return false;
+    if (j >= p_.size() || p_[j] != '}')
+      return false;
     *end = j + 1;
     return true;
   }
 
   bool AtQuantifier() {
     uint32_t c = peek();
-    if (c == '*' || c == '+' || c == '?') return true;
+    if (c == '*' || c == '+' || c == '?')
+      return true;
     int a, b;
     size_t e;
     return c == '{' && BraceQuantifier(&a, &b, &e);
@@ -351,12 +374,14 @@ class Parser {
     // Assertions.
     if (c == '^' || c == '$') {
       ++i_;
-      if (AtQuantifier()) Fail("nothing to repeat");
+      if (AtQuantifier())
+        Fail("nothing to repeat");
       return MakeAst(c == '^' ? Ast::kBol : Ast::kEol);
     }
     if (c == '\\' && (peek(1) == 'b' || peek(1) == 'B')) {
       i_ += 2;
-      if (AtQuantifier()) Fail("nothing to repeat");
+      if (AtQuantifier())
+        Fail("nothing to repeat");
       return MakeAst(p_[i_ - 1] == 'b' ? Ast::kWordB : Ast::kNotWordB);
     }
     if (c == '(' && peek(1) == '?') {
@@ -375,13 +400,16 @@ class Parser {
         ++i_;
         // Annex B allows quantified lookaheads; quantifying them is pointless, so a
         // quantifier is accepted and applied like any other atom.
-        if (behind && AtQuantifier()) Fail("nothing to repeat");
-        if (!behind) return Quantified(std::move(look));
+        if (behind && AtQuantifier())
+          Fail("nothing to repeat");
+        if (!behind)
+          return Quantified(std::move(look));
         return look;
       }
     }
     AstPtr atom = Atom();
-    if (!atom) return nullptr;
+    if (!atom)
+      return nullptr;
     return Quantified(std::move(atom));
   }
 
@@ -396,7 +424,8 @@ class Parser {
       min = 0, max = 1, ++i_;
     } else {
       size_t end;
-      if (c != '{' || !BraceQuantifier(&min, &max, &end)) return atom;
+      if (c != '{' || !BraceQuantifier(&min, &max, &end))
+        return atom;
       if (max >= 0 && min > max) {
         Fail("numbers out of order in {} quantifier");
         return nullptr;
@@ -410,7 +439,8 @@ class Parser {
       rep->greedy = false;
       ++i_;
     }
-    if (AtQuantifier()) Fail("nothing to repeat");
+    if (AtQuantifier())
+      Fail("nothing to repeat");
     rep->kids.push_back(std::move(atom));
     return rep;
   }
@@ -418,12 +448,18 @@ class Parser {
   AstPtr Atom() {
     uint32_t c = peek();
     switch (c) {
-      case '.': ++i_; return MakeAst(Ast::kAny);
-      case '[': return Class();
-      case '\\': return AtomEscape();
+      case '.':
+        ++i_;
+        return MakeAst(Ast::kAny);
+      case '[':
+        return Class();
+      case '\\':
+        return AtomEscape();
       case '*':
       case '+':
-      case '?': Fail("nothing to repeat"); return nullptr;
+      case '?':
+        Fail("nothing to repeat");
+        return nullptr;
       case '{': {
         if (AtQuantifier()) {
           Fail("nothing to repeat");
@@ -432,8 +468,11 @@ class Parser {
         ++i_;
         return MakeAst(Ast::kLit, '{');
       }
-      case '(': return Group();
-      default: ++i_; return MakeAst(Ast::kLit, c);
+      case '(':
+        return Group();
+      default:
+        ++i_;
+        return MakeAst(Ast::kLit, c);
     }
   }
 
@@ -489,7 +528,8 @@ class Parser {
               : (c >= 'a' && c <= 'f') ? int(c - 'a' + 10)
               : (c >= 'A' && c <= 'F') ? int(c - 'A' + 10)
                                        : -1;
-      if (d < 0) return false;
+      if (d < 0)
+        return false;
       v = v * 16 + d;
     }
     i_ += n;
@@ -505,18 +545,22 @@ class Parser {
       size_t n = 0;
       while (more() && peek() != '}') {
         uint32_t d;
-        if (!HexDigits(1, &d)) return false;
+        if (!HexDigits(1, &d))
+          return false;
         v = v * 16 + d;
-        if (v > kMaxCodePoint) return false;
+        if (v > kMaxCodePoint)
+          return false;
         ++n;
       }
-      if (!more() || n == 0) return false;
+      if (!more() || n == 0)
+        return false;
       ++i_;
       *out = v;
       return true;
     }
     uint32_t v;
-    if (!HexDigits(4, &v)) return false;
+    if (!HexDigits(4, &v))
+      return false;
     if (v >= 0xD800 && v <= 0xDBFF && peek() == '\\' && peek(1) == 'u') {
       size_t save = i_;
       i_ += 2;
@@ -549,11 +593,15 @@ class Parser {
       case 's':
       case 'S': {
         Ranges r;
-        if (c == 'd' || c == 'D') AddDigit(r);
-        if (c == 'w' || c == 'W') AddWord(r);
-        if (c == 's' || c == 'S') AddSpace(r);
+        if (c == 'd' || c == 'D')
+          AddDigit(r);
+        if (c == 'w' || c == 'W')
+          AddWord(r);
+        if (c == 's' || c == 'S')
+          AddSpace(r);
         Normalize(r);
-        if (c == 'D' || c == 'W' || c == 'S') r = Complement(r);
+        if (c == 'D' || c == 'W' || c == 'S')
+          r = Complement(r);
         *set = std::move(r);
         *is_set = true;
         return true;
@@ -581,16 +629,27 @@ class Parser {
           return false;
         }
         Normalize(r);
-        if (c == 'P') r = Complement(r);
+        if (c == 'P')
+          r = Complement(r);
         *set = std::move(r);
         *is_set = true;
         return true;
       }
-      case 'f': *ch = '\f'; return true;
-      case 'n': *ch = '\n'; return true;
-      case 'r': *ch = '\r'; return true;
-      case 't': *ch = '\t'; return true;
-      case 'v': *ch = '\v'; return true;
+      case 'f':
+        *ch = '\f';
+        return true;
+      case 'n':
+        *ch = '\n';
+        return true;
+      case 'r':
+        *ch = '\r';
+        return true;
+      case 't':
+        *ch = '\t';
+        return true;
+      case 'v':
+        *ch = '\v';
+        return true;
       case 'b':
         if (in_class) {
           *ch = 8;
@@ -618,14 +677,17 @@ class Parser {
         Fail("invalid octal escape");
         return false;
       case 'x':
-        if (HexDigits(2, ch)) return true;
+        if (HexDigits(2, ch))
+          return true;
         Fail("invalid \\x escape");
         return false;
       case 'u':
-        if (UnicodeEscape(ch)) return true;
+        if (UnicodeEscape(ch))
+          return true;
         Fail("invalid Unicode escape");
         return false;
-      default: break;
+      default:
+        break;
     }
     // Identity escapes: syntax characters and other ASCII punctuation.
     if (c < 0x80 && !IsWordChar(c) && c > 0x20) {
@@ -675,7 +737,8 @@ class Parser {
     uint32_t ch;
     Ranges set;
     bool is_set;
-    if (!CharacterEscape(false, &ch, &set, &is_set)) return nullptr;
+    if (!CharacterEscape(false, &ch, &set, &is_set))
+      return nullptr;
     if (is_set) {
       classes_->push_back(std::move(set));
       return MakeAst(Ast::kClass, static_cast<uint32_t>(classes_->size() - 1));
@@ -720,13 +783,15 @@ class Parser {
       uint32_t lo;
       Ranges set;
       bool is_set;
-      if (!ClassAtom(&lo, &set, &is_set)) return nullptr;
+      if (!ClassAtom(&lo, &set, &is_set))
+        return nullptr;
       if (peek() == '-' && peek(1) != ']' && peek(1) != UINT32_MAX) {
         ++i_;  // '-'
         uint32_t hi;
         Ranges set2;
         bool is_set2;
-        if (!ClassAtom(&hi, &set2, &is_set2)) return nullptr;
+        if (!ClassAtom(&hi, &set2, &is_set2))
+          return nullptr;
         if (is_set || is_set2) {
           Fail("invalid character class range");
           return nullptr;
@@ -745,7 +810,8 @@ class Parser {
       }
     }
     Normalize(r);
-    if (negate) r = Complement(r);
+    if (negate)
+      r = Complement(r);
     classes_->push_back(std::move(r));
     return MakeAst(Ast::kClass, static_cast<uint32_t>(classes_->size() - 1));
   }
@@ -796,7 +862,8 @@ struct Class {
   uint64_t ascii[2] = {0, 0};
   Ranges ranges;
   bool Has(uint32_t c) const {
-    if (c < 128) return (ascii[c >> 6] >> (c & 63)) & 1;
+    if (c < 128)
+      return (ascii[c >> 6] >> (c & 63)) & 1;
     auto it = std::upper_bound(ranges.begin(), ranges.end(), c,
                                [](uint32_t v, const CodeRange& r) { return v < r.lo; });
     return it != ranges.begin() && c <= std::prev(it)->hi;
@@ -824,20 +891,39 @@ class Builder {
   explicit Builder(Regex::Program* p) : p_(p) {}
 
   bool Emit(const Ast& a) {
-    if (p_->code.size() > kMaxProgram) return false;
+    if (p_->code.size() > kMaxProgram)
+      return false;
     switch (a.kind) {
-      case Ast::kEmpty: return true;
-      case Ast::kLit: Add(kOpChar, a.n); return true;
-      case Ast::kAny: Add(kOpAny); return true;
-      case Ast::kClass: Add(kOpClass, a.n); return true;
-      case Ast::kBol: Add(kOpBol); return true;
-      case Ast::kEol: Add(kOpEol); return true;
-      case Ast::kWordB: Add(kOpWordB); return true;
-      case Ast::kNotWordB: Add(kOpNotWordB); return true;
-      case Ast::kBackref: Add(kOpBackref, a.n); return true;
+      case Ast::kEmpty:
+        return true;
+      case Ast::kLit:
+        Add(kOpChar, a.n);
+        return true;
+      case Ast::kAny:
+        Add(kOpAny);
+        return true;
+      case Ast::kClass:
+        Add(kOpClass, a.n);
+        return true;
+      case Ast::kBol:
+        Add(kOpBol);
+        return true;
+      case Ast::kEol:
+        Add(kOpEol);
+        return true;
+      case Ast::kWordB:
+        Add(kOpWordB);
+        return true;
+      case Ast::kNotWordB:
+        Add(kOpNotWordB);
+        return true;
+      case Ast::kBackref:
+        Add(kOpBackref, a.n);
+        return true;
       case Ast::kCat:
         for (const auto& k : a.kids) {
-          if (!Emit(*k)) return false;
+          if (!Emit(*k))
+            return false;
         }
         return true;
       case Ast::kAlt: {
@@ -846,20 +932,24 @@ class Builder {
           if (i + 1 < a.kids.size()) {
             uint32_t split = Add(kOpSplit);
             p_->code[split].x = Pc();
-            if (!Emit(*a.kids[i])) return false;
+            if (!Emit(*a.kids[i]))
+              return false;
             jumps.push_back(Add(kOpJmp));
             p_->code[split].y = Pc();
           } else if (!Emit(*a.kids[i])) {
             return false;
           }
         }
-        for (uint32_t j : jumps) p_->code[j].x = Pc();
+        for (uint32_t j : jumps)
+          p_->code[j].x = Pc();
         return true;
       }
       case Ast::kGroup:
-        if (a.n == UINT32_MAX) return Emit(*a.kids[0]);
+        if (a.n == UINT32_MAX)
+          return Emit(*a.kids[0]);
         Add(kOpSave, 2 * a.n);
-        if (!Emit(*a.kids[0])) return false;
+        if (!Emit(*a.kids[0]))
+          return false;
         Add(kOpSave, 2 * a.n + 1);
         return true;
       case Ast::kLook: {
@@ -868,7 +958,8 @@ class Builder {
         deferred_.push_back(&a);
         return true;
       }
-      case Ast::kRep: return EmitRep(a);
+      case Ast::kRep:
+        return EmitRep(a);
     }
     return false;
   }
@@ -881,7 +972,8 @@ class Builder {
       l.behind = a.behind;
       l.negate = a.negate;
       l.start = Pc();
-      if (!Emit(*a.kids[0])) return false;
+      if (!Emit(*a.kids[0]))
+        return false;
       Add(kOpMatch);
       l.end = Pc();
     }
@@ -899,27 +991,34 @@ class Builder {
     switch (a.kind) {
       case Ast::kLit:
       case Ast::kAny:
-      case Ast::kClass: return false;
+      case Ast::kClass:
+        return false;
       case Ast::kCat:
         for (const auto& k : a.kids) {
-          if (!CanBeEmpty(*k)) return false;
+          if (!CanBeEmpty(*k))
+            return false;
         }
         return true;
       case Ast::kAlt:
         for (const auto& k : a.kids) {
-          if (CanBeEmpty(*k)) return true;
+          if (CanBeEmpty(*k))
+            return true;
         }
         return false;
-      case Ast::kGroup: return CanBeEmpty(*a.kids[0]);
-      case Ast::kRep: return a.min == 0 || CanBeEmpty(*a.kids[0]);
-      default: return true;
+      case Ast::kGroup:
+        return CanBeEmpty(*a.kids[0]);
+      case Ast::kRep:
+        return a.min == 0 || CanBeEmpty(*a.kids[0]);
+      default:
+        return true;
     }
   }
 
   bool EmitRep(const Ast& a) {
     const Ast& body = *a.kids[0];
     for (int i = 0; i < a.min; ++i) {
-      if (!Emit(body)) return false;
+      if (!Emit(body))
+        return false;
     }
     bool empty = CanBeEmpty(body);
     if (a.max < 0) {
@@ -927,9 +1026,12 @@ class Builder {
       uint32_t mark = empty ? p_->nmarks++ : 0;
       uint32_t split = Add(kOpSplit);
       uint32_t body_pc = Pc();
-      if (empty) Add(kOpMark, mark);
-      if (!Emit(body)) return false;
-      if (empty) Add(kOpCheck, mark);
+      if (empty)
+        Add(kOpMark, mark);
+      if (!Emit(body))
+        return false;
+      if (empty)
+        Add(kOpCheck, mark);
       Add(kOpJmp, split);
       SetSplit(split, body_pc, Pc(), a.greedy);
       return true;
@@ -939,12 +1041,17 @@ class Builder {
       uint32_t mark = empty ? p_->nmarks++ : 0;
       splits.push_back(Add(kOpSplit));
       p_->code[splits.back()].x = Pc();
-      if (empty) Add(kOpMark, mark);
-      if (!Emit(body)) return false;
-      if (empty) Add(kOpCheck, mark);
-      if (p_->code.size() > kMaxProgram) return false;
+      if (empty)
+        Add(kOpMark, mark);
+      if (!Emit(body))
+        return false;
+      if (empty)
+        Add(kOpCheck, mark);
+      if (p_->code.size() > kMaxProgram)
+        return false;
     }
-    for (uint32_t s : splits) SetSplit(s, p_->code[s].x, Pc(), a.greedy);
+    for (uint32_t s : splits)
+      SetSplit(s, p_->code[s].x, Pc(), a.greedy);
     return true;
   }
 
@@ -998,7 +1105,8 @@ class Vm {
           size_t bit = size_t(pc) * (n_ + 1) + pos;
           uint64_t& w = s_.visited[bit >> 6];
           uint64_t m = uint64_t(1) << (bit & 63);
-          if (w & m) break;
+          if (w & m)
+            break;
           w |= m;
         } else if (++s_.steps > kStepLimit) {
           s_.stack.resize(base);
@@ -1023,7 +1131,9 @@ class Vm {
             s_.stack.push_back({in.y, pos, 0});
             pc = in.x;
             break;
-          case kOpJmp: pc = in.x; break;
+          case kOpJmp:
+            pc = in.x;
+            break;
           case kOpSave:
             if (!memo_) {
               s_.stack.push_back({UINT32_MAX, s_.slots[in.x], in.x});
@@ -1053,8 +1163,14 @@ class Vm {
             ++pc;
             break;
           }
-          case kOpBol: ok = pos == 0; ++pc; break;
-          case kOpEol: ok = pos == n_; ++pc; break;
+          case kOpBol:
+            ok = pos == 0;
+            ++pc;
+            break;
+          case kOpEol:
+            ok = pos == n_;
+            ++pc;
+            break;
           case kOpWordB:
           case kOpNotWordB: {
             bool a = pos > 0 && IsWordChar(t[pos - 1]);
@@ -1063,7 +1179,10 @@ class Vm {
             ++pc;
             break;
           }
-          case kOpLook: ok = LookAt(in.x, pos) != p_.looks[in.x].negate; ++pc; break;
+          case kOpLook:
+            ok = LookAt(in.x, pos) != p_.looks[in.x].negate;
+            ++pc;
+            break;
           case kOpMatch:
             if (end == UINT32_MAX || pos == end) {
               s_.stack.resize(base);
@@ -1072,7 +1191,8 @@ class Vm {
             ok = false;
             break;
         }
-        if (!ok) break;
+        if (!ok)
+          break;
       }
     }
     return false;
@@ -1080,16 +1200,19 @@ class Vm {
 
  private:
   void ClearVisited(const Look& l) {
-    if (!memo_) return;
+    if (!memo_)
+      return;
     size_t from = size_t(l.start) * (n_ + 1), to = size_t(l.end) * (n_ + 1);
-    for (size_t b = from; b < to; ++b) s_.visited[b >> 6] &= ~(uint64_t(1) << (b & 63));
+    for (size_t b = from; b < to; ++b)
+      s_.visited[b >> 6] &= ~(uint64_t(1) << (b & 63));
   }
 
   bool LookAt(uint32_t id, uint32_t pos) {
     const Look& l = p_.looks[id];
     int8_t& cached = s_.look_cache[size_t(id) * (n_ + 1) + pos];
     // With backreferences, results depend on captures: never cache.
-    if (memo_ && cached >= 0) return cached;
+    if (memo_ && cached >= 0)
+      return cached;
     bool found = false;
     if (!l.behind) {
       ClearVisited(l);
@@ -1100,7 +1223,8 @@ class Vm {
         found = Run(l.start, s, pos);
       }
     }
-    if (memo_) cached = found;
+    if (memo_)
+      cached = found;
     return found;
   }
 
@@ -1145,7 +1269,8 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(std::string_view pattern) {
   const Ast& root = **ast;
   auto literal_of = [&](const Ast& a, std::string* out) {
     auto one = [&](const Ast& k) {
-      if (k.kind != Ast::kLit) return false;
+      if (k.kind != Ast::kLit)
+        return false;
       uint32_t c = k.n;
       if (c < 0x80) {
         *out += static_cast<char>(c);
@@ -1166,7 +1291,8 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(std::string_view pattern) {
     };
     if (a.kind == Ast::kCat) {
       for (const auto& k : a.kids) {
-        if (!one(*k)) return false;
+        if (!one(*k))
+          return false;
       }
       return true;
     }
@@ -1185,7 +1311,8 @@ Result<std::shared_ptr<const Regex>> Regex::Compile(std::string_view pattern) {
 
 bool Regex::Search(std::string_view subject) const {
   const Program& p = *prog_;
-  if (p.literal) return subject.find(p.lit) != std::string_view::npos;
+  if (p.literal)
+    return subject.find(p.lit) != std::string_view::npos;
 
   thread_local Scratch s;
   s.text.clear();
@@ -1204,8 +1331,8 @@ bool Regex::Search(std::string_view subject) const {
     } else if ((c >> 4) == 14 && i + 2 < subject.size()) {
       cp = ((c & 0x0f) << 12) | ((subject[i + 1] & 0x3f) << 6) | (subject[i + 2] & 0x3f), len = 3;
     } else if ((c >> 3) == 30 && i + 3 < subject.size()) {
-      cp = ((c & 0x07) << 18) | ((subject[i + 1] & 0x3f) << 12) |
-           ((subject[i + 2] & 0x3f) << 6) | (subject[i + 3] & 0x3f),
+      cp = ((c & 0x07) << 18) | ((subject[i + 1] & 0x3f) << 12) | ((subject[i + 2] & 0x3f) << 6) |
+           (subject[i + 3] & 0x3f),
       len = 4;
     }
     s.text.push_back(cp);
@@ -1214,7 +1341,8 @@ bool Regex::Search(std::string_view subject) const {
   size_t n = s.text.size();
   size_t bits = p.code.size() * (n + 1);
   bool memo = !p.backrefs && bits <= kMemoBitsLimit;
-  if (memo) s.visited.assign((bits + 63) / 64, 0);
+  if (memo)
+    s.visited.assign((bits + 63) / 64, 0);
   s.slots.assign(p.nslots + p.nmarks, UINT32_MAX);
   s.look_cache.assign(p.looks.size() * (n + 1), -1);
   s.steps = 0;
@@ -1223,8 +1351,10 @@ bool Regex::Search(std::string_view subject) const {
   Vm vm(p, s, memo);
   uint32_t last = p.anchored ? 0 : static_cast<uint32_t>(n);
   for (uint32_t start = 0; start <= last; ++start) {
-    if (!memo) std::fill(s.slots.begin(), s.slots.end(), UINT32_MAX);
-    if (vm.Run(0, start, UINT32_MAX)) return true;
+    if (!memo)
+      std::fill(s.slots.begin(), s.slots.end(), UINT32_MAX);
+    if (vm.Run(0, start, UINT32_MAX))
+      return true;
   }
   return false;
 }

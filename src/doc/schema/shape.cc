@@ -21,21 +21,30 @@ using internal::SNode;
 
 std::vector<std::string_view> TypeNames(TypeSet t) {
   std::vector<std::string_view> out;
-  if (t & kTypeArray) out.push_back("array");
-  if (t & kTypeBoolean) out.push_back("boolean");
-  if ((t & kTypeNumber) == kTypeFractional) out.push_back("fractional");
-  if ((t & kTypeNumber) == kTypeInteger) out.push_back("integer");
-  if (t & kTypeNull) out.push_back("null");
-  if ((t & kTypeNumber) == kTypeNumber) out.push_back("number");
-  if (t & kTypeObject) out.push_back("object");
-  if (t & kTypeString) out.push_back("string");
+  if (t & kTypeArray)
+    out.push_back("array");
+  if (t & kTypeBoolean)
+    out.push_back("boolean");
+  if ((t & kTypeNumber) == kTypeFractional)
+    out.push_back("fractional");
+  if ((t & kTypeNumber) == kTypeInteger)
+    out.push_back("integer");
+  if (t & kTypeNull)
+    out.push_back("null");
+  if ((t & kTypeNumber) == kTypeNumber)
+    out.push_back("number");
+  if (t & kTypeObject)
+    out.push_back("object");
+  if (t & kTypeString)
+    out.push_back("string");
   return out;
 }
 
 std::string TypeSetString(TypeSet t) {
   std::string out;
   for (std::string_view n : TypeNames(t)) {
-    if (!out.empty()) out += ", ";
+    if (!out.empty())
+      out += ", ";
     out += '"';
     out += n;
     out += '"';
@@ -45,27 +54,37 @@ std::string TypeSetString(TypeSet t) {
 
 TypeSet TypeOfNode(const Node& n) {
   switch (n.type()) {
-    case Type::kNull: return kTypeNull;
-    case Type::kBool: return kTypeBoolean;
+    case Type::kNull:
+      return kTypeNull;
+    case Type::kBool:
+      return kTypeBoolean;
     case Type::kPosInt:
-    case Type::kNegInt: return kTypeInteger;
+    case Type::kNegInt:
+      return kTypeInteger;
     case Type::kDouble: {
       double d = n.as_double();
       return std::isfinite(d) && d == std::floor(d) ? kTypeInteger : kTypeFractional;
     }
-    case Type::kString: return kTypeString;
-    case Type::kArray: return kTypeArray;
-    case Type::kObject: return kTypeObject;
+    case Type::kString:
+      return kTypeString;
+    case Type::kArray:
+      return kTypeArray;
+    case Type::kObject:
+      return kTypeObject;
   }
   return kTypeInvalid;
 }
 
 std::string_view ExistsName(Exists e) {
   switch (e) {
-    case Exists::kMust: return "must";
-    case Exists::kMay: return "may";
-    case Exists::kImplicit: return "implicit";
-    case Exists::kCannot: return "cannot";
+    case Exists::kMust:
+      return "must";
+    case Exists::kMay:
+      return "may";
+    case Exists::kImplicit:
+      return "implicit";
+    case Exists::kCannot:
+      return "cannot";
   }
   return "unknown";
 }
@@ -73,12 +92,15 @@ std::string_view ExistsName(Exists e) {
 ShapeBox::ShapeBox(Shape s) : p_(std::make_unique<Shape>(std::move(s))) {}
 ShapeBox::ShapeBox(const ShapeBox& o) : p_(o.p_ ? std::make_unique<Shape>(*o.p_) : nullptr) {}
 ShapeBox& ShapeBox::operator=(const ShapeBox& o) {
-  if (this != &o) p_ = o.p_ ? std::make_unique<Shape>(*o.p_) : nullptr;
+  if (this != &o)
+    p_ = o.p_ ? std::make_unique<Shape>(*o.p_) : nullptr;
   return *this;
 }
 ShapeBox::~ShapeBox() = default;
 
-Shape Shape::Anything() { return Shape(); }
+Shape Shape::Anything() {
+  return Shape();
+}
 
 Shape Shape::Nothing() {
   Shape s;
@@ -88,11 +110,14 @@ Shape Shape::Nothing() {
 
 namespace {
 
-bool Overlaps(TypeSet a, TypeSet b) { return (a & b) != 0; }
+bool Overlaps(TypeSet a, TypeSet b) {
+  return (a & b) != 0;
+}
 
 TypeSet ValueTypes(const std::vector<Node>& values) {
   TypeSet t = kTypeInvalid;
-  for (const Node& v : values) t |= TypeOfNode(v);
+  for (const Node& v : values)
+    t |= TypeOfNode(v);
   return t;
 }
 
@@ -108,9 +133,12 @@ void SortValues(std::vector<Node>& v) {
 
 std::optional<std::vector<Node>> IntersectEnum(TypeSet t, std::optional<std::vector<Node>> l,
                                                std::optional<std::vector<Node>> r) {
-  if (!l && !r) return std::nullopt;
-  if (l && !r) return FilterToTypes(t, std::move(*l));
-  if (!l && r) return FilterToTypes(t, std::move(*r));
+  if (!l && !r)
+    return std::nullopt;
+  if (l && !r)
+    return FilterToTypes(t, std::move(*l));
+  if (!l && r)
+    return FilterToTypes(t, std::move(*r));
   std::vector<Node> out;
   size_t i = 0, j = 0;
   while (i < l->size() && j < r->size()) {
@@ -129,7 +157,8 @@ std::optional<std::vector<Node>> IntersectEnum(TypeSet t, std::optional<std::vec
 
 std::optional<std::vector<Node>> UnionEnum(std::optional<std::vector<Node>> l,
                                            std::optional<std::vector<Node>> r) {
-  if (!l || !r) return std::nullopt;
+  if (!l || !r)
+    return std::nullopt;
   std::vector<Node> out;
   size_t i = 0, j = 0;
   while (i < l->size() || j < r->size()) {
@@ -153,25 +182,29 @@ std::optional<std::vector<Node>> UnionEnum(std::optional<std::vector<Node>> l,
 }
 
 bool SpecEqual(const ReduceSpec* a, const ReduceSpec* b) {
-  if (a == b) return true;
+  if (a == b)
+    return true;
   if (!a || !b || a->strategy != b->strategy || a->delete_ != b->delete_ ||
       a->key.size() != b->key.size()) {
     return false;
   }
   for (size_t i = 0; i < a->key.size(); ++i) {
-    if (!(a->key[i] == b->key[i])) return false;
+    if (!(a->key[i] == b->key[i]))
+      return false;
   }
   return true;
 }
 
 template <typename T>
 std::optional<T> UnionOption(std::optional<T> l, const std::optional<T>& r) {
-  if (l == r) return l;
+  if (l == r)
+    return l;
   return std::nullopt;
 }
 
 std::optional<Node> UnionNode(const std::optional<Node>& l, const std::optional<Node>& r) {
-  if (l && r && internal::JsonEqual(*l, *r)) return l;
+  if (l && r && internal::JsonEqual(*l, *r))
+    return l;
   return std::nullopt;
 }
 
@@ -181,21 +214,26 @@ std::optional<Shape> ImputeProperty(const std::string& name,
                                     const ShapeBox& additional) {
   std::optional<Shape> out;
   for (const Shape::Pattern& p : patterns) {
-    if (!p.re->Search(name)) continue;
+    if (!p.re->Search(name))
+      continue;
     out = out ? Shape::Intersect(std::move(*out), *p.shape) : *p.shape;
   }
-  if (out) return out;
-  if (additional) return *additional;
+  if (out)
+    return out;
+  if (additional)
+    return *additional;
   return std::nullopt;
 }
 
 ShapeBox IntersectBox(ShapeBox l, ShapeBox r) {
-  if (l && r) return ShapeBox(Shape::Intersect(*l, *r));
+  if (l && r)
+    return ShapeBox(Shape::Intersect(*l, *r));
   return l ? l : r;
 }
 
 ShapeBox UnionBox(const ShapeBox& l, const ShapeBox& r) {
-  if (l && r) return ShapeBox(Shape::Union(*l, *r));
+  if (l && r)
+    return ShapeBox(Shape::Union(*l, *r));
   return ShapeBox();
 }
 
@@ -216,7 +254,8 @@ void IntersectObject(Shape& out, Shape& l, Shape& r) {
     } else {
       Shape::Property p = c < 0 ? std::move(lp[i++]) : std::move(rp[j++]);
       const Shape& other = c < 0 ? r : l;
-      if (auto imputed = ImputeProperty(p.name, other.pattern_properties, other.additional_properties)) {
+      if (auto imputed =
+              ImputeProperty(p.name, other.pattern_properties, other.additional_properties)) {
         p.shape = ShapeBox(Shape::Intersect(*p.shape, std::move(*imputed)));
       }
       props.push_back(std::move(p));
@@ -259,7 +298,8 @@ void UnionObject(Shape& out, Shape& l, Shape& r) {
     } else {
       Shape::Property p = c < 0 ? std::move(lp[i++]) : std::move(rp[j++]);
       const Shape& other = c < 0 ? r : l;
-      if (auto imputed = ImputeProperty(p.name, other.pattern_properties, other.additional_properties)) {
+      if (auto imputed =
+              ImputeProperty(p.name, other.pattern_properties, other.additional_properties)) {
         p.required = false;
         p.shape = ShapeBox(Shape::Union(*p.shape, std::move(*imputed)));
         props.push_back(std::move(p));
@@ -311,11 +351,13 @@ void IntersectArray(Shape& out, Shape& l, Shape& r) {
     if (i < l.tuple.size() && i < r.tuple.size()) {
       tuple.emplace_back(Shape::Intersect(*l.tuple[i], *r.tuple[i]));
     } else if (i < l.tuple.size()) {
-      tuple.push_back(r.additional_items ? ShapeBox(Shape::Intersect(*l.tuple[i], *r.additional_items))
-                                         : l.tuple[i]);
+      tuple.push_back(r.additional_items
+                          ? ShapeBox(Shape::Intersect(*l.tuple[i], *r.additional_items))
+                          : l.tuple[i]);
     } else {
-      tuple.push_back(l.additional_items ? ShapeBox(Shape::Intersect(*l.additional_items, *r.tuple[i]))
-                                         : r.tuple[i]);
+      tuple.push_back(l.additional_items
+                          ? ShapeBox(Shape::Intersect(*l.additional_items, *r.tuple[i]))
+                          : r.tuple[i]);
     }
   }
   out.tuple = std::move(tuple);
@@ -332,10 +374,12 @@ void UnionArray(Shape& out, Shape& l, Shape& r) {
     if (i < l.tuple.size() && i < r.tuple.size()) {
       tuple.emplace_back(Shape::Union(*l.tuple[i], *r.tuple[i]));
     } else if (i < l.tuple.size()) {
-      if (!r.additional_items) break;
+      if (!r.additional_items)
+        break;
       tuple.emplace_back(Shape::Union(*l.tuple[i], *r.additional_items));
     } else {
-      if (!l.additional_items) break;
+      if (!l.additional_items)
+        break;
       tuple.emplace_back(Shape::Union(*l.additional_items, *r.tuple[i]));
     }
   }
@@ -357,7 +401,8 @@ class Inferrer {
 
   Shape Infer(uint32_t id) {
     // A schema recursing into itself (e.g. a tree's items) is unconstrained below.
-    if (std::find(stack_.begin(), stack_.end(), id) != stack_.end()) return Shape::Anything();
+    if (std::find(stack_.begin(), stack_.end(), id) != stack_.end())
+      return Shape::Anything();
     stack_.push_back(id);
     Shape s = InferNode(id);
     stack_.pop_back();
@@ -367,7 +412,8 @@ class Inferrer {
  private:
   Shape InferNode(uint32_t id) {
     const SNode& sn = p_.nodes[id];
-    if (sn.is_false) return Shape::Nothing();
+    if (sn.is_false)
+      return Shape::Nothing();
     Shape shape = Shape::Anything();
     std::optional<Shape> unevaluated_props, unevaluated_items;
 
@@ -375,37 +421,63 @@ class Inferrer {
       shape.reduction = Shape::Reduction::kStrategy;
       shape.reduce = sn.reduce;
     }
-    if (sn.source != nullptr && sn.source->is_object()) Annotations(id, *sn.source, shape);
+    if (sn.source != nullptr && sn.source->is_object())
+      Annotations(id, *sn.source, shape);
 
     for (uint32_t pc = sn.code_begin; pc < sn.code_end; ++pc) {
       const Instr& in = p_.code[pc];
       switch (in.op) {
-        case Op::kFalse: shape.types = kTypeInvalid; break;
-        case Op::kType: shape.types = static_cast<TypeSet>(in.a); break;
-        case Op::kConst: shape.enum_values = std::vector<Node>{p_.values[in.a]}; break;
+        case Op::kFalse:
+          shape.types = kTypeInvalid;
+          break;
+        case Op::kType:
+          shape.types = static_cast<TypeSet>(in.a);
+          break;
+        case Op::kConst:
+          shape.enum_values = std::vector<Node>{p_.values[in.a]};
+          break;
         case Op::kEnum: {
           std::vector<Node> v(p_.values.begin() + in.a, p_.values.begin() + in.a + in.b);
           SortValues(v);
           shape.enum_values = std::move(v);
           break;
         }
-        case Op::kMaxLength: shape.max_length = in.a; break;
-        case Op::kMinLength: shape.min_length = in.a; break;
-        case Op::kMinimum: shape.minimum = in.num.ToNode(); break;
-        case Op::kMaximum: shape.maximum = in.num.ToNode(); break;
-        case Op::kMinItems: shape.min_items = in.a; break;
-        case Op::kMaxItems: shape.max_items = in.a; break;
-        case Op::kItems:
-          for (uint32_t i = 0; i < in.b; ++i) shape.tuple.emplace_back(Infer(p_.children[in.a + i]));
-          if (in.c != kNone) shape.additional_items = ShapeBox(Infer(in.c));
+        case Op::kMaxLength:
+          shape.max_length = in.a;
           break;
-        case Op::kUnevaluatedItems: unevaluated_items = Infer(in.a); break;
-        case Op::kUnevaluatedProperties: unevaluated_props = Infer(in.a); break;
+        case Op::kMinLength:
+          shape.min_length = in.a;
+          break;
+        case Op::kMinimum:
+          shape.minimum = in.num.ToNode();
+          break;
+        case Op::kMaximum:
+          shape.maximum = in.num.ToNode();
+          break;
+        case Op::kMinItems:
+          shape.min_items = in.a;
+          break;
+        case Op::kMaxItems:
+          shape.max_items = in.a;
+          break;
+        case Op::kItems:
+          for (uint32_t i = 0; i < in.b; ++i)
+            shape.tuple.emplace_back(Infer(p_.children[in.a + i]));
+          if (in.c != kNone)
+            shape.additional_items = ShapeBox(Infer(in.c));
+          break;
+        case Op::kUnevaluatedItems:
+          unevaluated_items = Infer(in.a);
+          break;
+        case Op::kUnevaluatedProperties:
+          unevaluated_props = Infer(in.a);
+          break;
         case Op::kProperties: {
           Shape obj = Shape::Anything();
           for (uint32_t i = 0; i < in.b; ++i) {
             const internal::Prop& pr = p_.props[in.a + i];
-            if (pr.node == kNone) continue;  // named only by `required`
+            if (pr.node == kNone)
+              continue;  // named only by `required`
             Shape::Property prop;
             prop.name = std::string(pr.name);
             prop.shape = ShapeBox(Infer(pr.node));
@@ -420,7 +492,9 @@ class Inferrer {
             obj.pattern_properties.push_back(std::move(pat));
           }
           std::sort(obj.pattern_properties.begin(), obj.pattern_properties.end(),
-                    [](const Shape::Pattern& a, const Shape::Pattern& b) { return a.pattern < b.pattern; });
+                    [](const Shape::Pattern& a, const Shape::Pattern& b) {
+                      return a.pattern < b.pattern;
+                    });
           ShapeBox additional = shape.additional_properties;
           IntersectObject(shape, shape, obj);
           if (in.e != kNone) {
@@ -430,7 +504,8 @@ class Inferrer {
           }
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
 
@@ -443,10 +518,12 @@ class Inferrer {
         names.assign(p_.names.begin() + in.a, p_.names.begin() + in.a + in.b);
       } else if (in.op == Op::kProperties && in.required > 0) {
         for (uint32_t i = 0; i < in.b; ++i) {
-          if (p_.props[in.a + i].required) names.push_back(p_.props[in.a + i].name);
+          if (p_.props[in.a + i].required)
+            names.push_back(p_.props[in.a + i].name);
         }
       }
-      if (names.empty()) continue;
+      if (names.empty())
+        continue;
       Shape req = Shape::Anything();
       for (std::string_view name : names) {
         Shape::Property prop;
@@ -461,12 +538,14 @@ class Inferrer {
     // Patterns apply to the named properties they match.
     for (Shape::Property& prop : shape.properties) {
       for (const Shape::Pattern& pat : shape.pattern_properties) {
-        if (pat.re->Search(prop.name)) prop.shape = ShapeBox(Shape::Intersect(*prop.shape, *pat.shape));
+        if (pat.re->Search(prop.name))
+          prop.shape = ShapeBox(Shape::Intersect(*prop.shape, *pat.shape));
       }
     }
     // An enum restricts the types, and the types filter the enum.
     shape.enum_values = IntersectEnum(shape.types, std::move(shape.enum_values), std::nullopt);
-    if (shape.enum_values) shape.types &= ValueTypes(*shape.enum_values);
+    if (shape.enum_values)
+      shape.types &= ValueTypes(*shape.enum_values);
 
     std::optional<Shape> one_of, any_of, then_, else_;
     bool has_if = false;
@@ -501,16 +580,22 @@ class Inferrer {
         }
         case Op::kIf:
           has_if = true;
-          if (in.b != kNone) then_ = Infer(in.b);
-          if (in.c != kNone) else_ = Infer(in.c);
+          if (in.b != kNone)
+            then_ = Infer(in.b);
+          if (in.c != kNone)
+            else_ = Infer(in.c);
           break;
-        default: break;
+        default:
+          break;
       }
     }
-    if (one_of) shape = Shape::Intersect(std::move(shape), std::move(*one_of));
-    if (any_of) shape = Shape::Intersect(std::move(shape), std::move(*any_of));
+    if (one_of)
+      shape = Shape::Intersect(std::move(shape), std::move(*one_of));
+    if (any_of)
+      shape = Shape::Intersect(std::move(shape), std::move(*any_of));
     if (has_if && then_ && else_) {
-      shape = Shape::Intersect(std::move(shape), Shape::Union(std::move(*then_), std::move(*else_)));
+      shape =
+          Shape::Intersect(std::move(shape), Shape::Union(std::move(*then_), std::move(*else_)));
     }
     if (!shape.additional_properties && unevaluated_props) {
       shape.additional_properties = ShapeBox(std::move(*unevaluated_props));
@@ -545,8 +630,10 @@ class Inferrer {
         shape.secret = v.as_bool();
       } else if (kw == "redact" && v.is_object()) {
         if (const Node* st = v.Find("strategy"); st && st->is_string()) {
-          if (st->as_string() == "block") shape.redact = Shape::Redact::kBlock;
-          if (st->as_string() == "sha256") shape.redact = Shape::Redact::kSha256;
+          if (st->as_string() == "block")
+            shape.redact = Shape::Redact::kBlock;
+          if (st->as_string() == "sha256")
+            shape.redact = Shape::Redact::kSha256;
         }
       } else if ((kw.starts_with("x-") || kw.starts_with("X-")) && kw != "x-str-minimum" &&
                  kw != "x-str-maximum") {
@@ -565,9 +652,12 @@ std::string PushProp(const std::string& ptr, std::string_view name) {
 }
 
 Exists Extend(Exists parent, Exists child) {
-  if (parent == Exists::kCannot || child == Exists::kCannot) return Exists::kCannot;
-  if (parent == Exists::kImplicit || child == Exists::kImplicit) return Exists::kImplicit;
-  if (parent == Exists::kMay || child == Exists::kMay) return Exists::kMay;
+  if (parent == Exists::kCannot || child == Exists::kCannot)
+    return Exists::kCannot;
+  if (parent == Exists::kImplicit || child == Exists::kImplicit)
+    return Exists::kImplicit;
+  if (parent == Exists::kMay || child == Exists::kMay)
+    return Exists::kMay;
   return Exists::kMust;
 }
 
@@ -584,9 +674,11 @@ std::pair<const Shape*, Exists> PropertyLocation(const Shape& s, std::string_vie
     }
   }
   for (const Shape::Pattern& p : s.pattern_properties) {
-    if (p.re->Search(name)) return {p.shape.get(), Exists::kMay};
+    if (p.re->Search(name))
+      return {p.shape.get(), Exists::kMay};
   }
-  if (s.additional_properties) return {s.additional_properties.get(), Exists::kMay};
+  if (s.additional_properties)
+    return {s.additional_properties.get(), Exists::kMay};
   return {&Sentinel(), Exists::kImplicit};
 }
 
@@ -603,20 +695,24 @@ std::pair<const Shape*, Exists> LocateToken(const Shape& s, const Pointer::Token
     } else {
       e = Exists::kImplicit;
     }
-    if (i < s.tuple.size()) return {s.tuple[i].get(), e};
-    if (s.additional_items) return {s.additional_items.get(), e};
+    if (i < s.tuple.size())
+      return {s.tuple[i].get(), e};
+    if (s.additional_items)
+      return {s.additional_items.get(), e};
     return {&Sentinel(), e};
   }
   if (t.next_item && Overlaps(s.types, kTypeArray)) {
     return {s.additional_items ? s.additional_items.get() : &Sentinel(), Exists::kCannot};
   }
-  if (Overlaps(s.types, kTypeObject)) return PropertyLocation(s, t.property);
+  if (Overlaps(s.types, kTypeObject))
+    return PropertyLocation(s, t.property);
   return {&Sentinel(), Exists::kCannot};
 }
 
 void LocationsInner(const Shape& s, const std::string& ptr, Exists exists, bool pattern,
                     std::vector<Shape::Location>* out) {
-  if (s.types == kTypeInvalid) exists = Exists::kCannot;
+  if (s.types == kTypeInvalid)
+    exists = Exists::kCannot;
   out->push_back({ptr, pattern, &s, exists});
   for (const Shape::Property& p : s.properties) {
     Exists e = Extend(exists, s.types == kTypeObject && p.required ? Exists::kMust : Exists::kMay);
@@ -629,7 +725,8 @@ void LocationsInner(const Shape& s, const std::string& ptr, Exists exists, bool 
     LocationsInner(*s.additional_properties, ptr + "/*", Extend(exists, Exists::kMay), true, out);
   }
   for (size_t i = 0; i < s.tuple.size(); ++i) {
-    Exists e = Extend(exists, s.types == kTypeArray && i < s.min_items ? Exists::kMust : Exists::kMay);
+    Exists e =
+        Extend(exists, s.types == kTypeArray && i < s.min_items ? Exists::kMust : Exists::kMay);
     LocationsInner(*s.tuple[i], ptr + "/" + std::to_string(i), e, pattern, out);
   }
   if (s.additional_items) {
@@ -650,18 +747,21 @@ void InspectInner(const Shape& s, const std::string& ptr, bool must_exist,
     kids.push_back({ptr + "/" + std::to_string(i), s.types == kTypeArray && i < s.min_items,
                     s.tuple[i].get(), false});
   }
-  if (s.additional_items) kids.push_back({ptr + "/-", false, s.additional_items.get(), false});
+  if (s.additional_items)
+    kids.push_back({ptr + "/-", false, s.additional_items.get(), false});
   size_t first_prop = kids.size();
   for (const Shape::Property& p : s.properties) {
     bool member = p.name == "add" || p.name == "intersect" || p.name == "remove";
-    kids.push_back({PushProp(ptr, p.name), s.types == kTypeObject && p.required, p.shape.get(), member});
+    kids.push_back(
+        {PushProp(ptr, p.name), s.types == kTypeObject && p.required, p.shape.get(), member});
   }
   for (const Shape::Pattern& p : s.pattern_properties) {
     bool member = p.pattern == "add" || p.pattern == "intersect" || p.pattern == "remove";
     kids.push_back({PushProp(ptr, p.pattern), false, p.shape.get(), member});
   }
   size_t end_props = kids.size();
-  if (s.additional_properties) kids.push_back({ptr + "/*", false, s.additional_properties.get(), false});
+  if (s.additional_properties)
+    kids.push_back({ptr + "/*", false, s.additional_properties.get(), false});
 
   if (s.types == kTypeInvalid && must_exist) {
     out->push_back(fmt::format("'{}' must exist, but is constrained to always be invalid", ptr));
@@ -671,18 +771,21 @@ void InspectInner(const Shape& s, const std::string& ptr, bool must_exist,
         "`block` redact strategy cannot be applied at '{}' because it must exist", ptr));
   }
   if (s.redact == Shape::Redact::kSha256 && !Overlaps(s.types, kTypeString)) {
-    out->push_back(fmt::format("{} has 'sha256' redact strategy but cannot be a string (types are {})",
-                               ptr, TypeSetString(s.types)));
+    out->push_back(
+        fmt::format("{} has 'sha256' redact strategy but cannot be a string (types are {})", ptr,
+                    TypeSetString(s.types)));
   }
   if (s.default_error) {
     out->push_back(fmt::format("{} default value is invalid: {}", ptr, *s.default_error));
   }
   Strategy strategy = Strategy::kLastWriteWins;
   bool single = s.reduction == Shape::Reduction::kStrategy && s.reduce != nullptr;
-  if (single) strategy = s.reduce->strategy;
+  if (single)
+    strategy = s.reduce->strategy;
   if (single && strategy == Strategy::kSum) {
     TypeSet rest = s.types & ~kTypeNumber;
-    bool numeric_string = rest == kTypeString && s.format && (*s.format == "integer" || *s.format == "number");
+    bool numeric_string =
+        rest == kTypeString && s.format && (*s.format == "integer" || *s.format == "number");
     if (rest != kTypeInvalid && !numeric_string) {
       out->push_back(fmt::format(
           "{} has 'sum' reduction strategy (restricted to integers, numbers and strings with "
@@ -697,16 +800,16 @@ void InspectInner(const Shape& s, const std::string& ptr, bool must_exist,
   }
   if (single && strategy == Strategy::kSet) {
     if (s.types != kTypeObject) {
-      out->push_back(fmt::format(
-          "{} has 'set' reduction strategy, restricted to objects, but has types {}", ptr,
-          TypeSetString(s.types)));
+      out->push_back(
+          fmt::format("{} has 'set' reduction strategy, restricted to objects, but has types {}",
+                      ptr, TypeSetString(s.types)));
     }
     for (size_t k = first_prop; k < end_props; ++k) {
       if (!kids[k].is_set_member) {
-        out->push_back(fmt::format(
-            "{} location's parent has 'set' reduction strategy, restricted to "
-            "'add'/'remove'/'intersect' properties",
-            kids[k].ptr));
+        out->push_back(
+            fmt::format("{} location's parent has 'set' reduction strategy, restricted to "
+                        "'add'/'remove'/'intersect' properties",
+                        kids[k].ptr));
       }
     }
   }
@@ -724,7 +827,8 @@ Shape Shape::Intersect(Shape l, Shape r) {
   Shape out;
   out.types = l.types & r.types;
   out.enum_values = IntersectEnum(out.types, std::move(l.enum_values), std::move(r.enum_values));
-  if (out.enum_values) out.types &= ValueTypes(*out.enum_values);
+  if (out.enum_values)
+    out.types &= ValueTypes(*out.enum_values);
   out.title = l.title ? l.title : r.title;
   out.description = l.description ? l.description : r.description;
   if (l.reduction == Reduction::kUnset) {
@@ -748,7 +852,8 @@ Shape Shape::Intersect(Shape l, Shape r) {
   for (auto& kv : r.annotations) {
     auto it = std::find_if(out.annotations.begin(), out.annotations.end(),
                            [&](const auto& e) { return e.first == kv.first; });
-    if (it == out.annotations.end()) out.annotations.push_back(std::move(kv));
+    if (it == out.annotations.end())
+      out.annotations.push_back(std::move(kv));
   }
   std::sort(out.annotations.begin(), out.annotations.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -776,20 +881,25 @@ Shape Shape::Intersect(Shape l, Shape r) {
       out.maximum = l.maximum ? l.maximum : r.maximum;
     }
   }
-  if (Overlaps(l.types, kTypeArray) && Overlaps(r.types, kTypeArray)) IntersectArray(out, l, r);
-  if (Overlaps(l.types, kTypeObject) && Overlaps(r.types, kTypeObject)) IntersectObject(out, l, r);
+  if (Overlaps(l.types, kTypeArray) && Overlaps(r.types, kTypeArray))
+    IntersectArray(out, l, r);
+  if (Overlaps(l.types, kTypeObject) && Overlaps(r.types, kTypeObject))
+    IntersectObject(out, l, r);
   return out;
 }
 
 Shape Shape::Union(Shape l, Shape r) {
-  if (l.types == kTypeInvalid) return r;
-  if (r.types == kTypeInvalid) return l;
+  if (l.types == kTypeInvalid)
+    return r;
+  if (r.types == kTypeInvalid)
+    return l;
   Shape out;
   out.types = l.types | r.types;
   out.enum_values = UnionEnum(std::move(l.enum_values), std::move(r.enum_values));
   out.title = UnionOption(l.title, r.title);
   out.description = UnionOption(l.description, r.description);
-  if (l.reduction == r.reduction && (l.reduction != Reduction::kStrategy || SpecEqual(l.reduce, r.reduce))) {
+  if (l.reduction == r.reduction &&
+      (l.reduction != Reduction::kStrategy || SpecEqual(l.reduce, r.reduce))) {
     out.reduction = l.reduction;
     out.reduce = l.reduce;
   } else if (l.reduction == Reduction::kUnset || r.reduction == Reduction::kUnset) {
@@ -805,7 +915,8 @@ Shape Shape::Union(Shape l, Shape r) {
     out.redact = Redact::kMultiple;
   }
   out.default_value = UnionNode(l.default_value, r.default_value);
-  if (out.default_value) out.default_error = l.default_error;
+  if (out.default_value)
+    out.default_error = l.default_error;
   out.secret = UnionOption(l.secret, r.secret);
   for (auto& kv : l.annotations) {
     for (const auto& rv : r.annotations) {
@@ -827,8 +938,9 @@ Shape Shape::Union(Shape l, Shape r) {
       out.format = "number";
     }
     out.min_length = std::min(l.min_length, r.min_length);
-    out.max_length = l.max_length && r.max_length ? std::optional(std::max(*l.max_length, *r.max_length))
-                                                  : std::nullopt;
+    out.max_length = l.max_length && r.max_length
+                         ? std::optional(std::max(*l.max_length, *r.max_length))
+                         : std::nullopt;
   } else {
     const Shape& src = rs && !ls ? r : l;
     out.content_encoding = src.content_encoding;
@@ -839,8 +951,10 @@ Shape Shape::Union(Shape l, Shape r) {
   }
   bool ln = Overlaps(l.types, kTypeNumber), rn = Overlaps(r.types, kTypeNumber);
   if (ln && rn) {
-    if (l.minimum && r.minimum) out.minimum = CompareNumbers(*l.minimum, *r.minimum) <= 0 ? l.minimum : r.minimum;
-    if (l.maximum && r.maximum) out.maximum = CompareNumbers(*l.maximum, *r.maximum) >= 0 ? l.maximum : r.maximum;
+    if (l.minimum && r.minimum)
+      out.minimum = CompareNumbers(*l.minimum, *r.minimum) <= 0 ? l.minimum : r.minimum;
+    if (l.maximum && r.maximum)
+      out.maximum = CompareNumbers(*l.maximum, *r.maximum) >= 0 ? l.maximum : r.maximum;
   } else {
     const Shape& src = rn && !ln ? r : l;
     out.minimum = src.minimum;
@@ -876,7 +990,8 @@ std::pair<const Shape*, Exists> Shape::Locate(const Pointer& ptr) const {
     s = next;
     exists = Extend(exists, e);
   }
-  if (s->types == kTypeInvalid) exists = Exists::kCannot;
+  if (s->types == kTypeInvalid)
+    exists = Exists::kCannot;
   return {s, exists};
 }
 

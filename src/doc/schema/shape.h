@@ -144,7 +144,7 @@ class Shape {
   std::pair<const Shape*, Exists> Locate(const Pointer& ptr) const;
 
   struct Location {
-    std::string pointer;  ///< e.g. "/a/b", "/arr/0"; "/*" for additionalProperties, "/-" for items
+    std::string pointer;   ///< e.g. "/a/b", "/arr/0"; "/*" for additionalProperties, "/-" for items
     bool pattern = false;  ///< below a patternProperties, additionalProperties or items
     const Shape* shape = nullptr;
     Exists exists = Exists::kMust;

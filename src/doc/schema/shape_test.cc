@@ -182,11 +182,14 @@ TEST_CASE("shape: inspections (Flow's test_error_collection)") {
   std::vector<std::string> want = {
       "`block` redact strategy cannot be applied at '' because it must exist",
       R"(/0 has 'set' reduction strategy, restricted to objects, but has types "array", "boolean", "null", "number", "object", "string")",
-      "/-/whoops1 location's parent has 'set' reduction strategy, restricted to 'add'/'remove'/'intersect' properties",
-      "/-/whoops2 location's parent has 'set' reduction strategy, restricted to 'add'/'remove'/'intersect' properties",
+      "/-/whoops1 location's parent has 'set' reduction strategy, restricted to "
+      "'add'/'remove'/'intersect' properties",
+      "/-/whoops2 location's parent has 'set' reduction strategy, restricted to "
+      "'add'/'remove'/'intersect' properties",
       "'/must-exist-but-cannot' must exist, but is constrained to always be invalid",
       "'/nested-array/1' must exist, but is constrained to always be invalid",
-      "`block` redact strategy cannot be applied at '/redact-block-nested-required' because it must exist",
+      "`block` redact strategy cannot be applied at '/redact-block-nested-required' because it "
+      "must exist",
       R"(/redact-sha256-on-number has 'sha256' redact strategy but cannot be a string (types are "number"))",
       R"(/redact-sha256-on-object has 'sha256' redact strategy but cannot be a string (types are "object"))",
       R"(/sum-wrong-type has 'sum' reduction strategy (restricted to integers, numbers and strings with `format: integer` or `format: number`) but has types "string")",
@@ -229,17 +232,19 @@ TEST_CASE("shape: scalar annotations through allOf, anyOf, oneOf and $ref") {
 
 TEST_CASE("shape: reductions through unions") {
   Fixture f;
-  for (const char* schema : {
-           R"({"oneOf": [{"reduce": {"strategy": "firstWriteWins"}}, {"reduce": {"strategy": "firstWriteWins"}}]})",
-           R"({"if": true, "then": {"reduce": {"strategy": "firstWriteWins"}}, "else": {"reduce": {"strategy": "firstWriteWins"}}})",
-       }) {
+  for (
+      const char* schema : {
+          R"({"oneOf": [{"reduce": {"strategy": "firstWriteWins"}}, {"reduce": {"strategy": "firstWriteWins"}}]})",
+          R"({"if": true, "then": {"reduce": {"strategy": "firstWriteWins"}}, "else": {"reduce": {"strategy": "firstWriteWins"}}})",
+      }) {
     Shape s = f.Infer(schema);
     CHECK(s.reduction == Shape::Reduction::kStrategy);
   }
-  for (const char* schema : {
-           R"({"anyOf": [{"reduce": {"strategy": "firstWriteWins"}}, {"reduce": {"strategy": "lastWriteWins"}}]})",
-           R"({"if": true, "then": {"reduce": {"strategy": "firstWriteWins"}}, "else": {"reduce": {"strategy": "lastWriteWins"}}})",
-       }) {
+  for (
+      const char* schema : {
+          R"({"anyOf": [{"reduce": {"strategy": "firstWriteWins"}}, {"reduce": {"strategy": "lastWriteWins"}}]})",
+          R"({"if": true, "then": {"reduce": {"strategy": "firstWriteWins"}}, "else": {"reduce": {"strategy": "lastWriteWins"}}})",
+      }) {
     CHECK(f.Infer(schema).reduction == Shape::Reduction::kMultiple);
   }
   CHECK(f.Infer(R"({"oneOf": [{"reduce": {"strategy": "firstWriteWins"}}, {}]})").reduction ==
@@ -250,14 +255,16 @@ TEST_CASE("shape: enums, string bounds and format widening") {
   Fixture f;
   CHECK(f.Infer(R"({"enum": ["b", 42, "a"]})").types == (kTypeString | kTypeInteger));
   CHECK(f.Infer(R"({"enum": ["b", 42.3, "a"]})").types == (kTypeString | kTypeFractional));
-  CHECK(f.Infer(R"({"anyOf": [{"const": 42}, {"const": "fifty"}]})").types == (kTypeInteger | kTypeString));
+  CHECK(f.Infer(R"({"anyOf": [{"const": 42}, {"const": "fifty"}]})").types ==
+        (kTypeInteger | kTypeString));
   CHECK(f.Infer(R"({"allOf": [{"const": 42}, {"const": 52}]})").types == kTypeInvalid);
-  for (const char* schema : {
-           R"({"type": "string", "enum": ["b", 42, "a"]})",
-           R"({"allOf": [{"type": "string"}, {"enum": ["a", 42, "b"]}]})",
-           R"({"type": "string", "anyOf": [{"const": "a"}, {"const": 42}, {"const": "b"}]})",
-           R"({"allOf": [{"enum": ["a", 1, "b", 2]}, {"type": "string", "enum": ["e", "b", "f", "a"]}]})",
-       }) {
+  for (
+      const char* schema : {
+          R"({"type": "string", "enum": ["b", 42, "a"]})",
+          R"({"allOf": [{"type": "string"}, {"enum": ["a", 42, "b"]}]})",
+          R"({"type": "string", "anyOf": [{"const": "a"}, {"const": 42}, {"const": "b"}]})",
+          R"({"allOf": [{"enum": ["a", 1, "b", 2]}, {"type": "string", "enum": ["e", "b", "f", "a"]}]})",
+      }) {
     CAPTURE(schema);
     Shape s = f.Infer(schema);
     CHECK(s.types == kTypeString);
@@ -306,7 +313,8 @@ TEST_CASE("shape: patterns apply to named properties; required imputes additiona
   REQUIRE(s.properties[1].shape->enum_values->size() == 1);
   CHECK((*s.properties[1].shape->enum_values)[0].as_string() == "b");
 
-  Shape k = f.Infer(R"({"type": "object", "required": ["id"], "additionalProperties": {"type": "integer"}})");
+  Shape k = f.Infer(
+      R"({"type": "object", "required": ["id"], "additionalProperties": {"type": "integer"}})");
   auto [id, exists] = k.Locate(*Pointer::Parse("/id"));
   CHECK(id->types == kTypeInteger);
   CHECK(exists == Exists::kMust);
@@ -314,8 +322,10 @@ TEST_CASE("shape: patterns apply to named properties; required imputes additiona
 
 TEST_CASE("shape: invalid defaults are reported by Inspect") {
   Fixture f;
-  Shape s = f.Infer(R"({"type": "object", "properties": {"n": {"type": "integer", "default": "x"}}})");
-  CHECK(s.Inspect() == std::vector<std::string>{R"(/n default value is invalid: "": "x" is not of type "integer")"});
+  Shape s =
+      f.Infer(R"({"type": "object", "properties": {"n": {"type": "integer", "default": "x"}}})");
+  CHECK(s.Inspect() == std::vector<std::string>{
+                           R"(/n default value is invalid: "": "x" is not of type "integer")"});
 }
 
 }  // namespace

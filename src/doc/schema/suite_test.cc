@@ -41,16 +41,17 @@ constexpr Skip kSkips[] = {
     // The required suite and the optional formats of spec §1.5 are run in full.
     // idn-hostname is not among Flow's validated formats (Flow rejects every value);
     // flowctl checks U-labels with the IDNA2008 rules but not these two:
-    {"optional/format/idn-hostname.json", "*", "Bidi domain name with a digit-first label is invalid",
+    {"optional/format/idn-hostname.json", "*",
+     "Bidi domain name with a digit-first label is invalid",
      "the RFC 5893 Bidi rule is not implemented (needs the Unicode Bidi_Class table)"},
     {"optional/format/idn-hostname.json", "*",
      "label starting with a digit before a right-to-left letter is invalid", "RFC 5893 Bidi rule"},
     {"optional/format/idn-hostname.json", "*",
      "left-to-right label containing a right-to-left letter is invalid", "RFC 5893 Bidi rule"},
-    {"optional/format/idn-hostname.json", "*", "right-to-left label mixing both digit types is invalid",
-     "RFC 5893 Bidi rule"},
-    {"optional/format/idn-hostname.json", "*", "A-label that decodes to a Bidi rule violation is invalid",
-     "RFC 5893 Bidi rule"},
+    {"optional/format/idn-hostname.json", "*",
+     "right-to-left label mixing both digit types is invalid", "RFC 5893 Bidi rule"},
+    {"optional/format/idn-hostname.json", "*",
+     "A-label that decodes to a Bidi rule violation is invalid", "RFC 5893 Bidi rule"},
 };
 
 const Skip* FindSkip(const std::string& file, const std::string& group, const std::string& test) {
@@ -66,26 +67,30 @@ const Skip* FindSkip(const std::string& file, const std::string& group, const st
 std::vector<std::string> ListJson(const std::string& dir) {
   std::vector<std::string> out;
   DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return out;
+  if (d == nullptr)
+    return out;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name.size() > 5 && name.ends_with(".json")) out.push_back(name);
+    if (name.size() > 5 && name.ends_with(".json"))
+      out.push_back(name);
   }
   closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-void ListRemotes(const std::string& dir, const std::string& rel,
-                 std::vector<std::string>* out) {
+void ListRemotes(const std::string& dir, const std::string& rel, std::vector<std::string>* out) {
   DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return;
+  if (d == nullptr)
+    return;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
+    if (name == "." || name == "..")
+      continue;
     std::string path = dir + "/" + name;
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) continue;
+    if (stat(path.c_str(), &st) != 0)
+      continue;
     if (S_ISDIR(st.st_mode)) {
       ListRemotes(path, rel + name + "/", out);
     } else if (name.ends_with(".json")) {
@@ -137,7 +142,8 @@ Counts RunFile(Suite& suite, const std::string& rel, const CompileOptions& opts)
     std::string gdesc(g.Find("description")->as_string());
     const Node* tests = g.Find("tests");
     REQUIRE(tests != nullptr);
-    if (FindSkip(rel, gdesc, "*") != nullptr && std::string(FindSkip(rel, gdesc, "*")->test) == "*") {
+    if (FindSkip(rel, gdesc, "*") != nullptr &&
+        std::string(FindSkip(rel, gdesc, "*")->test) == "*") {
       c.skipped += static_cast<int>(tests->size());
       ++gi;
       continue;
@@ -151,12 +157,14 @@ Counts RunFile(Suite& suite, const std::string& rel, const CompileOptions& opts)
       bool any = false;
       for (const std::string& missing : index.MissingReferences()) {
         auto it = suite.remotes.find(missing);
-        if (it == suite.remotes.end() || index.Contains(missing)) continue;
+        if (it == suite.remotes.end() || index.Contains(missing))
+          continue;
         Status s = index.Add(missing, it->second);
         REQUIRE_MESSAGE(s.ok(), s.ToString());
         any = true;
       }
-      if (!any) break;
+      if (!any)
+        break;
     }
     auto schema = Schema::Compile(index, uri, opts);
     if (!schema.ok()) {

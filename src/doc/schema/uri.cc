@@ -10,7 +10,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -35,7 +36,8 @@ std::string RemoveDotSegments(std::string_view in) {
     } else {
       size_t start = in[0] == '/' ? 1 : 0;
       size_t next = in.find('/', start);
-      if (next == std::string_view::npos) next = in.size();
+      if (next == std::string_view::npos)
+        next = in.size();
       out.append(in.substr(0, next));
       in.remove_prefix(next);
     }
@@ -46,7 +48,8 @@ std::string RemoveDotSegments(std::string_view in) {
 std::string NormalizeAuthority(std::string_view a) {
   // Lower-case the host, keeping any userinfo as written.
   size_t at = a.rfind('@');
-  if (at == std::string_view::npos) return Lower(a);
+  if (at == std::string_view::npos)
+    return Lower(a);
   return std::string(a.substr(0, at + 1)) + Lower(a.substr(at + 1));
 }
 
@@ -63,18 +66,21 @@ Uri Uri::Parse(std::string_view s) {
   }
   if (s.substr(i).starts_with("//")) {
     size_t end = s.find_first_of("/?#", i + 2);
-    if (end == std::string_view::npos) end = s.size();
+    if (end == std::string_view::npos)
+      end = s.size();
     u.has_authority = true;
     u.authority = NormalizeAuthority(s.substr(i + 2, end - i - 2));
     i = end;
   }
   size_t end = s.find_first_of("?#", i);
-  if (end == std::string_view::npos) end = s.size();
+  if (end == std::string_view::npos)
+    end = s.size();
   u.path = std::string(s.substr(i, end - i));
   i = end;
   if (i < s.size() && s[i] == '?') {
     end = s.find('#', i);
-    if (end == std::string_view::npos) end = s.size();
+    if (end == std::string_view::npos)
+      end = s.size();
     u.has_query = true;
     u.query = std::string(s.substr(i + 1, end - i - 1));
     i = end;
@@ -166,8 +172,9 @@ Uri Uri::Resolve(const Uri& r) const {
 std::string ResolveUri(std::string_view base, std::string_view ref) {
   Uri r = Uri::Parse(ref);
   Uri out = base.empty() || r.absolute() ? (r.absolute() ? r.Resolve(r) : r)
-                                          : Uri::Parse(base).Resolve(r);
-  if (out.has_fragment && out.fragment.empty()) out.has_fragment = false;
+                                         : Uri::Parse(base).Resolve(r);
+  if (out.has_fragment && out.fragment.empty())
+    out.has_fragment = false;
   return out.ToString();
 }
 
@@ -183,9 +190,12 @@ std::string_view FragmentOf(std::string_view uri) {
 
 std::string PercentDecode(std::string_view s) {
   auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
     return -1;
   };
   std::string out;
@@ -205,8 +215,9 @@ std::string PercentEncodeFragment(std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    bool ok = std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) !=
-                                     std::string_view::npos;
+    bool ok =
+        std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) !=
+                               std::string_view::npos;
     if (ok) {
       out += static_cast<char>(c);
     } else {

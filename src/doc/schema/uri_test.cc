@@ -52,7 +52,8 @@ TEST_CASE("uri: normalization, fragments and URNs") {
   CHECK(ResolveUri("http://x/y.json", "#") == "http://x/y.json");
   CHECK(ResolveUri("http://x/y.json", "#/$defs/a") == "http://x/y.json#/$defs/a");
   CHECK(ResolveUri("urn:uuid:deadbeef", "#/$defs/bar") == "urn:uuid:deadbeef#/$defs/bar");
-  CHECK(ResolveUri("file:///dir/flow.yaml", "schemas/a.yaml#Int") == "file:///dir/schemas/a.yaml#Int");
+  CHECK(ResolveUri("file:///dir/flow.yaml", "schemas/a.yaml#Int") ==
+        "file:///dir/schemas/a.yaml#Int");
   CHECK(StripFragment("a.json#/x") == "a.json");
   CHECK(FragmentOf("a.json#/x") == "/x");
   CHECK(PercentDecode("/percent%25field/a%22b%zz") == "/percent%field/a\"b%zz");

@@ -36,17 +36,23 @@ constexpr uint32_t kMaxDepth = 512;
 
 inline TypeSet TypeOfFast(const Node& n) {
   switch (n.type()) {
-    case Type::kNull: return kTypeNull;
-    case Type::kBool: return kTypeBoolean;
+    case Type::kNull:
+      return kTypeNull;
+    case Type::kBool:
+      return kTypeBoolean;
     case Type::kPosInt:
-    case Type::kNegInt: return kTypeInteger;
+    case Type::kNegInt:
+      return kTypeInteger;
     case Type::kDouble: {
       double d = n.as_double();
       return std::isfinite(d) && d == std::floor(d) ? kTypeInteger : kTypeFractional;
     }
-    case Type::kString: return kTypeString;
-    case Type::kArray: return kTypeArray;
-    case Type::kObject: return kTypeObject;
+    case Type::kString:
+      return kTypeString;
+    case Type::kArray:
+      return kTypeArray;
+    case Type::kObject:
+      return kTypeObject;
   }
   return kTypeInvalid;
 }
@@ -58,7 +64,8 @@ inline int NameCompare(std::string_view a, std::string_view b) {
   const unsigned char* x = reinterpret_cast<const unsigned char*>(a.data());
   const unsigned char* y = reinterpret_cast<const unsigned char*>(b.data());
   for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    if (x[i] != y[i])
+      return x[i] < y[i] ? -1 : 1;
   }
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
@@ -70,7 +77,8 @@ inline bool SameLengthNameEq(const char* x, const char* y, size_t n) {
     for (size_t i = 0; i + 8 <= n; i += 8) {
       std::memcpy(&u, x + i, 8);
       std::memcpy(&v, y + i, 8);
-      if (u != v) return false;
+      if (u != v)
+        return false;
     }
     std::memcpy(&u, x + n - 8, 8);
     std::memcpy(&v, y + n - 8, 8);
@@ -85,7 +93,8 @@ inline bool SameLengthNameEq(const char* x, const char* y, size_t n) {
     return u == v && u2 == v2;
   }
   for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return false;
+    if (x[i] != y[i])
+      return false;
   }
   return true;
 }
@@ -106,7 +115,8 @@ inline int CompareBound(const Node& n, const internal::Num& b, bool* unordered) 
     *unordered = false;
     double bd = b.kind == internal::Num::kU ? static_cast<double>(b.u) : static_cast<double>(b.i);
     // Exact when the bound is representable, which holds below 2^53.
-    if (std::fabs(bd) < 9007199254740992.0) return d < bd ? -1 : d > bd ? 1 : 0;
+    if (std::fabs(bd) < 9007199254740992.0)
+      return d < bd ? -1 : d > bd ? 1 : 0;
   }
   return internal::CompareNum(n, b, unordered);
 }
@@ -117,17 +127,21 @@ size_t CountCodePoints(std::string_view s);
 inline bool CheckLeaf(const Program& p, const internal::Leaf& leaf, const Node& n) {
   using internal::Leaf;
   TypeSet t = TypeOfFast(n);
-  if (!(leaf.types & t)) return false;
-  if (leaf.flags == 0) return true;
+  if (!(leaf.types & t))
+    return false;
+  if (leaf.flags == 0)
+    return true;
   if ((leaf.flags & (Leaf::kMin | Leaf::kMax)) && (t & kTypeNumber)) {
     bool unordered;
     if (leaf.flags & Leaf::kMin) {
       int c = CompareBound(n, leaf.min, &unordered);
-      if (unordered || c < 0 || (c == 0 && (leaf.flags & Leaf::kExclusiveMin))) return false;
+      if (unordered || c < 0 || (c == 0 && (leaf.flags & Leaf::kExclusiveMin)))
+        return false;
     }
     if (leaf.flags & Leaf::kMax) {
       int c = CompareBound(n, leaf.max, &unordered);
-      if (unordered || c > 0 || (c == 0 && (leaf.flags & Leaf::kExclusiveMax))) return false;
+      if (unordered || c > 0 || (c == 0 && (leaf.flags & Leaf::kExclusiveMax)))
+        return false;
     }
   }
   if (t == kTypeString && (leaf.flags & (Leaf::kLength | Leaf::kFormat))) {
@@ -136,14 +150,17 @@ inline bool CheckLeaf(const Program& p, const internal::Leaf& leaf, const Node& 
       bool fits = s.size() <= leaf.max_length && s.size() / 4 >= leaf.min_length;
       if (!fits) {
         size_t cps = CountCodePoints(s);
-        if (cps < leaf.min_length || cps > leaf.max_length) return false;
+        if (cps < leaf.min_length || cps > leaf.max_length)
+          return false;
       }
     }
-    if ((leaf.flags & Leaf::kFormat) && !ValidateFormat(leaf.format, s)) return false;
+    if ((leaf.flags & Leaf::kFormat) && !ValidateFormat(leaf.format, s))
+      return false;
   }
   if (leaf.flags & Leaf::kEnum) {
     for (uint32_t i = 0; i < leaf.enum_count; ++i) {
-      if (internal::JsonEqual(n, p.values[leaf.enum_begin + i])) return true;
+      if (internal::JsonEqual(n, p.values[leaf.enum_begin + i]))
+        return true;
     }
     return false;
   }
@@ -152,13 +169,15 @@ inline bool CheckLeaf(const Program& p, const internal::Leaf& leaf, const Node& 
 
 size_t CountCodePoints(std::string_view s) {
   size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  for (unsigned char c : s)
+    n += (c & 0xC0) != 0x80;
   return n;
 }
 
 std::string Show(const Node& n) {
   std::string s = ToJson(n);
-  if (s.size() > 100) s = s.substr(0, 97) + "...";
+  if (s.size() > 100)
+    s = s.substr(0, 97) + "...";
   return s;
 }
 
@@ -166,7 +185,8 @@ std::string TypeList(TypeSet mask) {
   std::vector<std::string_view> names = TypeNames(mask);
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    if (i > 0)
+      out += i + 1 == names.size() ? " or " : ", ";
     out += '"';
     out += names[i];
     out += '"';
@@ -175,14 +195,17 @@ std::string TypeList(TypeSet mask) {
 }
 
 std::string Plural(uint64_t n, std::string_view what) {
-  if (n == 1) return fmt::format("1 {}", what);
-  if (what == "property") return fmt::format("{} properties", n);
+  if (n == 1)
+    return fmt::format("1 {}", what);
+  if (what == "property")
+    return fmt::format("{} properties", n);
   return fmt::format("{} {}s", n, what);
 }
 
 // Parses a decimal string (x-str-minimum/maximum); false if it is not a finite number.
 bool ParseNumericString(std::string_view s, long double* out) {
-  if (s.empty() || s.size() > 400) return false;
+  if (s.empty() || s.size() > 400)
+    return false;
   char buf[408];
   std::memcpy(buf, s.data(), s.size());
   buf[s.size()] = 0;
@@ -193,16 +216,20 @@ bool ParseNumericString(std::string_view s, long double* out) {
   }
   char* end = nullptr;
   long double v = std::strtold(buf, &end);
-  if (end != buf + s.size() || !std::isfinite(v)) return false;
+  if (end != buf + s.size() || !std::isfinite(v))
+    return false;
   *out = v;
   return true;
 }
 
 long double NumAsLong(const internal::Num& n) {
   switch (n.kind) {
-    case internal::Num::kU: return static_cast<long double>(n.u);
-    case internal::Num::kI: return static_cast<long double>(n.i);
-    case internal::Num::kD: return static_cast<long double>(n.d);
+    case internal::Num::kU:
+      return static_cast<long double>(n.u);
+    case internal::Num::kI:
+      return static_cast<long double>(n.i);
+    case internal::Num::kD:
+      return static_cast<long double>(n.d);
   }
   return 0;
 }
@@ -257,20 +284,21 @@ class Engine {
     Ev e;
     e.off = static_cast<uint32_t>(s_.pool_top);
     e.words = (n + 63) / 64;
-    if (s_.pool.size() < s_.pool_top + e.words) s_.pool.resize((s_.pool_top + e.words) * 2);
+    if (s_.pool.size() < s_.pool_top + e.words)
+      s_.pool.resize((s_.pool_top + e.words) * 2);
     std::fill_n(s_.pool.data() + e.off, e.words, 0);
     s_.pool_top += e.words;
     return e;
   }
   void Mark(const Ev& e, uint32_t i) { s_.pool[e.off + (i >> 6)] |= uint64_t(1) << (i & 63); }
-  bool Test(const Ev& e, uint32_t i) const {
-    return (s_.pool[e.off + (i >> 6)] >> (i & 63)) & 1;
-  }
+  bool Test(const Ev& e, uint32_t i) const { return (s_.pool[e.off + (i >> 6)] >> (i & 63)) & 1; }
   void Or(const Ev& dst, const Ev& src) {
-    for (uint32_t w = 0; w < dst.words && w < src.words; ++w) s_.pool[dst.off + w] |= s_.pool[src.off + w];
+    for (uint32_t w = 0; w < dst.words && w < src.words; ++w)
+      s_.pool[dst.off + w] |= s_.pool[src.off + w];
   }
   void Copy(const Ev& dst, const Ev& src) {
-    for (uint32_t w = 0; w < dst.words && w < src.words; ++w) s_.pool[dst.off + w] = s_.pool[src.off + w];
+    for (uint32_t w = 0; w < dst.words && w < src.words; ++w)
+      s_.pool[dst.off + w] = s_.pool[src.off + w];
   }
 
   uint32_t NextOff(uint32_t child_off) const {
@@ -292,11 +320,13 @@ class Engine {
     return out;
   }
   void Err(uint32_t loc, std::string msg) {
-    if (Full()) return;
+    if (Full())
+      return;
     s_.errors->push_back(Error{PathString(), p_.strings[loc], std::move(msg)});
   }
   void ErrAt(size_t pos, uint32_t loc, std::string msg) {
-    if (Full()) return;
+    if (Full())
+      return;
     s_.errors->insert(s_.errors->begin() + static_cast<ptrdiff_t>(pos),
                       Error{PathString(), p_.strings[loc], std::move(msg)});
   }
@@ -339,13 +369,15 @@ class Engine {
     if (!E) {
       uint32_t leaf = p_.nodes[node].leaf;
       if (leaf != UINT32_MAX) {
-        if (CheckLeaf(p_, p_.leaves[leaf], v)) return true;
+        if (CheckLeaf(p_, p_.leaves[leaf], v))
+          return true;
         *ok = false;
         return false;
       }
     }
     bool r = Eval<E>(node, v, off, nullptr);
-    if (!r) *ok = false;
+    if (!r)
+      *ok = false;
     return r || (E && !Full());
   }
 
@@ -356,11 +388,16 @@ class Engine {
 template <bool E>
 bool Engine::Eval(uint32_t id, const Node& inst, uint32_t off, Ev* ev) {
   const SNode& sn = p_.nodes[id];
-  if (s_.collect && sn.reduce != nullptr) s_.ann.emplace_back(off, sn.reduce);
-  if (sn.code_begin == sn.code_end) return true;
-  if (!E && sn.leaf != UINT32_MAX) return CheckLeaf(p_, p_.leaves[sn.leaf], inst);
+  if (s_.collect && sn.reduce != nullptr)
+    s_.ann.emplace_back(off, sn.reduce);
+  if (sn.code_begin == sn.code_end)
+    return true;
+  if (!E && sn.leaf != UINT32_MAX)
+    return CheckLeaf(p_, p_.leaves[sn.leaf], inst);
   if (s_.depth >= kMaxDepth) {
-    if (E) Err(sn.loc, fmt::format("evaluation exceeds {} nested schemas (a recursive schema?)", kMaxDepth));
+    if (E)
+      Err(sn.loc,
+          fmt::format("evaluation exceeds {} nested schemas (a recursive schema?)", kMaxDepth));
     return false;
   }
   ++s_.depth;
@@ -380,15 +417,19 @@ bool Engine::Eval(uint32_t id, const Node& inst, uint32_t off, Ev* ev) {
   bool ok = true;
   for (uint32_t pc = sn.code_begin; pc < sn.code_end; ++pc) {
     const Instr& in = p_.code[pc];
-    if (!(in.applies & t)) continue;
+    if (!(in.applies & t))
+      continue;
     if (!Exec<E>(in, inst, off, use, sn)) {
       ok = false;
-      if (!E || Full()) break;
+      if (!E || Full())
+        break;
     }
   }
-  if (ok && ev != nullptr && use != ev) Or(*ev, local);
+  if (ok && ev != nullptr && use != ev)
+    Or(*ev, local);
   s_.pool_top = pool_mark;
-  if (pushed) s_.scope.pop_back();
+  if (pushed)
+    s_.scope.pop_back();
   --s_.depth;
   return ok;
 }
@@ -397,27 +438,35 @@ template <bool E>
 bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const SNode& sn) {
   switch (in.op) {
     case Op::kFalse:
-      if (E) Err(in.loc, FalseMessage(sn));
+      if (E)
+        Err(in.loc, FalseMessage(sn));
       return false;
 
     case Op::kType:
-      if (in.a & TypeOfFast(inst)) return true;
-      if (E) Err(in.loc, fmt::format("{} is not of type {}", Show(inst), TypeList(in.a)));
+      if (in.a & TypeOfFast(inst))
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} is not of type {}", Show(inst), TypeList(in.a)));
       return false;
 
     case Op::kConst:
-      if (internal::JsonEqual(inst, p_.values[in.a])) return true;
-      if (E) Err(in.loc, fmt::format("{} is not equal to the constant {}", Show(inst), Show(p_.values[in.a])));
+      if (internal::JsonEqual(inst, p_.values[in.a]))
+        return true;
+      if (E)
+        Err(in.loc,
+            fmt::format("{} is not equal to the constant {}", Show(inst), Show(p_.values[in.a])));
       return false;
 
     case Op::kEnum: {
       for (uint32_t i = 0; i < in.b; ++i) {
-        if (internal::JsonEqual(inst, p_.values[in.a + i])) return true;
+        if (internal::JsonEqual(inst, p_.values[in.a + i]))
+          return true;
       }
       if (E) {
         std::string list = "[";
         for (uint32_t i = 0; i < in.b; ++i) {
-          if (i > 0) list += ", ";
+          if (i > 0)
+            list += ", ";
           list += Show(p_.values[in.a + i]);
           if (list.size() > 200) {
             list += ", ...";
@@ -440,12 +489,14 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
                                : in.op == Op::kMaximum          ? c <= 0
                                : in.op == Op::kExclusiveMinimum ? c > 0
                                                                 : c < 0);
-      if (ok) return true;
+      if (ok)
+        return true;
       if (E) {
-        std::string_view what = in.op == Op::kMinimum            ? "is less than the minimum of"
-                                : in.op == Op::kMaximum          ? "is greater than the maximum of"
-                                : in.op == Op::kExclusiveMinimum ? "is less than or equal to the exclusive minimum of"
-                                                                 : "is greater than or equal to the exclusive maximum of";
+        std::string_view what = in.op == Op::kMinimum   ? "is less than the minimum of"
+                                : in.op == Op::kMaximum ? "is greater than the maximum of"
+                                : in.op == Op::kExclusiveMinimum
+                                    ? "is less than or equal to the exclusive minimum of"
+                                    : "is greater than or equal to the exclusive maximum of";
         Err(in.loc, fmt::format("{} {} {}", Show(inst), what, Show(in.num.ToNode())));
       }
       return false;
@@ -454,8 +505,9 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
     case Op::kMultipleOf: {
       bool ok;
       if (inst.is_integer() && in.num.kind == internal::Num::kU) {
-        uint64_t v = inst.type() == Type::kPosInt ? inst.as_u64()
-                                                  : uint64_t(0) - static_cast<uint64_t>(inst.as_i64());
+        uint64_t v = inst.type() == Type::kPosInt
+                         ? inst.as_u64()
+                         : uint64_t(0) - static_cast<uint64_t>(inst.as_i64());
         ok = v % in.num.u == 0;
       } else {
         double m = in.num.kind == internal::Num::kU ? static_cast<double>(in.num.u) : in.num.d;
@@ -464,30 +516,41 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
         // An overflowing quotient falls back to the exact remainder.
         ok = std::isfinite(q) ? q == std::floor(q) : std::isfinite(v) && std::fmod(v, m) == 0;
       }
-      if (ok) return true;
-      if (E) Err(in.loc, fmt::format("{} is not a multiple of {}", Show(inst), Show(in.num.ToNode())));
+      if (ok)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} is not a multiple of {}", Show(inst), Show(in.num.ToNode())));
       return false;
     }
 
     case Op::kMinLength: {
       std::string_view s = inst.as_string();
-      if (s.size() / 4 >= in.a) return true;
+      if (s.size() / 4 >= in.a)
+        return true;
       size_t n = CountCodePoints(s);
-      if (n >= in.a) return true;
-      if (E) Err(in.loc, fmt::format("{} has {}, fewer than the minLength of {}", Show(inst), Plural(n, "character"), in.a));
+      if (n >= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} has {}, fewer than the minLength of {}", Show(inst),
+                                Plural(n, "character"), in.a));
       return false;
     }
     case Op::kMaxLength: {
       std::string_view s = inst.as_string();
-      if (s.size() <= in.a) return true;
+      if (s.size() <= in.a)
+        return true;
       size_t n = CountCodePoints(s);
-      if (n <= in.a) return true;
-      if (E) Err(in.loc, fmt::format("{} has {}, more than the maxLength of {}", Show(inst), Plural(n, "character"), in.a));
+      if (n <= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} has {}, more than the maxLength of {}", Show(inst),
+                                Plural(n, "character"), in.a));
       return false;
     }
     case Op::kPattern: {
       const auto& re = p_.patterns[in.a].re;
-      if (re->Search(inst.as_string())) return true;
+      if (re->Search(inst.as_string()))
+        return true;
       if (E) {
         std::string pat;
         AppendJsonString(re->pattern(), &pat);
@@ -497,30 +560,41 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
     }
     case Op::kFormat: {
       auto f = static_cast<Format>(in.a);
-      if (ValidateFormat(f, inst.as_string())) return true;
-      if (E) Err(in.loc, fmt::format("{} is not a valid \"{}\" (format)", Show(inst), FormatName(f)));
+      if (ValidateFormat(f, inst.as_string()))
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} is not a valid \"{}\" (format)", Show(inst), FormatName(f)));
       return false;
     }
     case Op::kXStrMinimum:
     case Op::kXStrMaximum: {
       long double v;
       bool ok = ParseNumericString(inst.as_string(), &v);
-      if (ok) ok = in.op == Op::kXStrMinimum ? v >= NumAsLong(in.num) : v <= NumAsLong(in.num);
-      if (ok) return true;
+      if (ok)
+        ok = in.op == Op::kXStrMinimum ? v >= NumAsLong(in.num) : v <= NumAsLong(in.num);
+      if (ok)
+        return true;
       if (E) {
-        Err(in.loc, fmt::format("{} is not a number {} {}", Show(inst),
-                                in.op == Op::kXStrMinimum ? "at least" : "at most", Show(in.num.ToNode())));
+        Err(in.loc,
+            fmt::format("{} is not a number {} {}", Show(inst),
+                        in.op == Op::kXStrMinimum ? "at least" : "at most", Show(in.num.ToNode())));
       }
       return false;
     }
 
     case Op::kMinItems:
-      if (inst.size() >= in.a) return true;
-      if (E) Err(in.loc, fmt::format("array has {}, fewer than the minItems of {}", Plural(inst.size(), "item"), in.a));
+      if (inst.size() >= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("array has {}, fewer than the minItems of {}",
+                                Plural(inst.size(), "item"), in.a));
       return false;
     case Op::kMaxItems:
-      if (inst.size() <= in.a) return true;
-      if (E) Err(in.loc, fmt::format("array has {}, more than the maxItems of {}", Plural(inst.size(), "item"), in.a));
+      if (inst.size() <= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("array has {}, more than the maxItems of {}",
+                                Plural(inst.size(), "item"), in.a));
       return false;
     case Op::kUniqueItems: {
       auto items = inst.items();
@@ -539,7 +613,8 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       } else {
         auto& buf = s_.sort_buf;
         buf.clear();
-        for (const Node& it : items) buf.push_back(&it);
+        for (const Node& it : items)
+          buf.push_back(&it);
         std::sort(buf.begin(), buf.end(), [](const Node* a, const Node* b) {
           int c = internal::JsonCompare(*a, *b);
           return c < 0 || (c == 0 && a < b);
@@ -553,8 +628,11 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
           }
         }
       }
-      if (!dup) return true;
-      if (E) Err(in.loc, fmt::format("array items {} and {} are equal, but uniqueItems is true", di, dj));
+      if (!dup)
+        return true;
+      if (E)
+        Err(in.loc,
+            fmt::format("array items {} and {} are equal, but uniqueItems is true", di, dj));
       return false;
     }
     case Op::kItems: {
@@ -563,12 +641,17 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       uint32_t child_off = off + 1;
       for (uint32_t i = 0; i < items.size(); ++i) {
         uint32_t node = i < in.b ? p_.children[in.a + i] : in.c;
-        if (node == kNone) break;
-        if (E) PushIndex(i);
+        if (node == kNone)
+          break;
+        if (E)
+          PushIndex(i);
         bool go = Child<E>(node, items[i], child_off, &ok);
-        if (E) Pop();
-        if (!go) return false;
-        if (ev) Mark(*ev, i);
+        if (E)
+          Pop();
+        if (!go)
+          return false;
+        if (ev)
+          Mark(*ev, i);
         child_off = NextOff(child_off);
       }
       return ok;
@@ -583,8 +666,10 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
         size_t mark = s_.ann.size();
         if (Eval<false>(in.a, items[i], child_off, nullptr)) {
           ++matched;
-          if (ev) Mark(*ev, i);
-          if (!need_all && matched >= in.b) break;
+          if (ev)
+            Mark(*ev, i);
+          if (!need_all && matched >= in.b)
+            break;
         } else {
           s_.ann.resize(mark);
         }
@@ -596,14 +681,19 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
             Err(in.loc, "no array item matches the \"contains\" schema");
           } else {
             Err(in.d, fmt::format("{} the \"contains\" schema, fewer than the minContains of {}",
-                                  matched == 1 ? "1 array item matches" : fmt::format("{} array items match", matched), in.b));
+                                  matched == 1 ? "1 array item matches"
+                                               : fmt::format("{} array items match", matched),
+                                  in.b));
           }
         }
         return false;
       }
       if (in.c != kNone && matched > in.c) {
         if (E) {
-          Err(in.e, fmt::format("{} array items match the \"contains\" schema, more than the maxContains of {}", matched, in.c));
+          Err(in.e,
+              fmt::format(
+                  "{} array items match the \"contains\" schema, more than the maxContains of {}",
+                  matched, in.c));
         }
         return false;
       }
@@ -611,12 +701,18 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
     }
 
     case Op::kMinProperties:
-      if (inst.size() >= in.a) return true;
-      if (E) Err(in.loc, fmt::format("object has {}, fewer than the minProperties of {}", Plural(inst.size(), "property"), in.a));
+      if (inst.size() >= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("object has {}, fewer than the minProperties of {}",
+                                Plural(inst.size(), "property"), in.a));
       return false;
     case Op::kMaxProperties:
-      if (inst.size() <= in.a) return true;
-      if (E) Err(in.loc, fmt::format("object has {}, more than the maxProperties of {}", Plural(inst.size(), "property"), in.a));
+      if (inst.size() <= in.a)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("object has {}, more than the maxProperties of {}",
+                                Plural(inst.size(), "property"), in.a));
       return false;
     case Op::kRequired: {
       auto fields = inst.fields();
@@ -624,10 +720,13 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       bool ok = true;
       for (uint32_t j = 0; j < in.b; ++j) {
         std::string_view name = p_.names[in.a + j];
-        while (i < nf && NameCompare(fields[i].name, name) < 0) ++i;
-        if (i < nf && fields[i].name == name) continue;
+        while (i < nf && NameCompare(fields[i].name, name) < 0)
+          ++i;
+        if (i < nf && fields[i].name == name)
+          continue;
         ok = false;
-        if (!E) return false;
+        if (!E)
+          return false;
         Err(in.loc, fmt::format("missing required property \"{}\"", name));
       }
       return ok;
@@ -645,7 +744,8 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
             Err(in.required_loc, fmt::format("missing required property \"{}\"", props[j].name));
           }
         }
-        if (Full()) return false;
+        if (Full())
+          return false;
       }
       uint32_t j = 0;
       uint32_t required_seen = 0;
@@ -667,13 +767,15 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
           }
           break;
         }
-        if (E) PushProp(f.name);
+        if (E)
+          PushProp(f.name);
         bool go = true;
         if (hit != nullptr) {
           required_seen += hit->required;
           if (!E && hit->leaf != UINT32_MAX) {
             matched = true;
-            if (!CheckLeaf(p_, p_.leaves[hit->leaf], f.value)) return false;
+            if (!CheckLeaf(p_, p_.leaves[hit->leaf], f.value))
+              return false;
           } else if (hit->node != kNone) {
             matched = true;
             go = Child<E>(hit->node, f.value, child_off, &ok);
@@ -689,25 +791,33 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
           matched = true;
           go = Child<E>(in.e, f.value, child_off, &ok);
         }
-        if (E) Pop();
-        if (!go) return false;
-        if (matched && ev) Mark(*ev, k);
+        if (E)
+          Pop();
+        if (!go)
+          return false;
+        if (matched && ev)
+          Mark(*ev, k);
         child_off = NextOff(child_off);
       }
-      if (!E && required_seen < in.required) return false;
+      if (!E && required_seen < in.required)
+        return false;
       return ok;
     }
     case Op::kDependentRequired: {
       bool ok = true;
       for (uint32_t d = 0; d < in.b; ++d) {
         const internal::Dep& dep = p_.deps[in.a + d];
-        if (inst.Find(dep.name) == nullptr) continue;
+        if (inst.Find(dep.name) == nullptr)
+          continue;
         for (uint32_t k = 0; k < dep.b; ++k) {
           std::string_view need = p_.names[dep.a + k];
-          if (inst.Find(need) != nullptr) continue;
+          if (inst.Find(need) != nullptr)
+            continue;
           ok = false;
-          if (!E) return false;
-          Err(in.loc, fmt::format("property \"{}\" is required when \"{}\" is present", need, dep.name));
+          if (!E)
+            return false;
+          Err(in.loc,
+              fmt::format("property \"{}\" is required when \"{}\" is present", need, dep.name));
         }
       }
       return ok;
@@ -716,10 +826,12 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       bool ok = true;
       for (uint32_t d = 0; d < in.b; ++d) {
         const internal::Dep& dep = p_.deps[in.a + d];
-        if (inst.Find(dep.name) == nullptr) continue;
+        if (inst.Find(dep.name) == nullptr)
+          continue;
         if (!Eval<E>(dep.a, inst, off, ev)) {
           ok = false;
-          if (!E || Full()) return false;
+          if (!E || Full())
+            return false;
         }
       }
       return ok;
@@ -729,19 +841,23 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       for (const Field& f : inst.fields()) {
         Node name = Node::StringRef(f.name);
         size_t mark = s_.ann.size();
-        if (E) PushProp(f.name);
+        if (E)
+          PushProp(f.name);
         bool r = Eval<E>(in.a, name, off, nullptr);
-        if (E) Pop();
+        if (E)
+          Pop();
         s_.ann.resize(mark);  // property names are not document nodes
         if (!r) {
           ok = false;
-          if (!E || Full()) return false;
+          if (!E || Full())
+            return false;
         }
       }
       return ok;
     }
 
-    case Op::kRef: return Eval<E>(in.a, inst, off, ev);
+    case Op::kRef:
+      return Eval<E>(in.a, inst, off, ev);
     case Op::kDynamicRef: {
       uint32_t target = in.a;
       if (in.b != kNone) {
@@ -754,7 +870,8 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
               break;
             }
           }
-          if (found) break;
+          if (found)
+            break;
         }
       }
       return Eval<E>(target, inst, off, ev);
@@ -777,7 +894,8 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       for (uint32_t i = 0; i < in.b; ++i) {
         if (!Eval<E>(p_.children[in.a + i], inst, off, ev)) {
           ok = false;
-          if (!E || Full()) return false;
+          if (!E || Full())
+            return false;
         }
       }
       return ok;
@@ -791,22 +909,27 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
         size_t mark = s_.ann.size();
         size_t pool_mark = s_.pool_top;
         Ev tmp;
-        if (ev) tmp = Alloc(n);
+        if (ev)
+          tmp = Alloc(n);
         bool r = Eval<E>(p_.children[in.a + i], inst, off, ev ? &tmp : nullptr);
         if (r) {
           any = true;
-          if (ev) Or(*ev, tmp);
+          if (ev)
+            Or(*ev, tmp);
         } else {
           s_.ann.resize(mark);
         }
         s_.pool_top = pool_mark;
-        if (r && !all) break;
+        if (r && !all)
+          break;
       }
       if (any) {
-        if (E) s_.errors->resize(err_mark);
+        if (E)
+          s_.errors->resize(err_mark);
         return true;
       }
-      if (E) ErrAt(err_mark, in.loc, fmt::format("{} does not match any schema of anyOf", Show(inst)));
+      if (E)
+        ErrAt(err_mark, in.loc, fmt::format("{} does not match any schema of anyOf", Show(inst)));
       return false;
     }
     case Op::kOneOf: {
@@ -815,27 +938,33 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       uint32_t matched = 0, first = 0, second = 0;
       size_t pool_mark = s_.pool_top;
       Ev win;
-      if (ev) win = Alloc(n);
+      if (ev)
+        win = Alloc(n);
       for (uint32_t i = 0; i < in.b; ++i) {
         size_t mark = s_.ann.size();
         size_t trial_mark = s_.pool_top;
         Ev tmp;
-        if (ev) tmp = Alloc(n);
+        if (ev)
+          tmp = Alloc(n);
         bool r = Eval<E>(p_.children[in.a + i], inst, off, ev ? &tmp : nullptr);
         if (r) {
           (matched == 0 ? first : second) = i;
           ++matched;
-          if (ev && matched == 1) Copy(win, tmp);
+          if (ev && matched == 1)
+            Copy(win, tmp);
         } else {
           s_.ann.resize(mark);
         }
         s_.pool_top = trial_mark;
-        if (matched > 1) break;
+        if (matched > 1)
+          break;
       }
-      if (matched == 1 && ev) Or(*ev, win);
+      if (matched == 1 && ev)
+        Or(*ev, win);
       s_.pool_top = pool_mark;
       if (matched == 1) {
-        if (E) s_.errors->resize(err_mark);
+        if (E)
+          s_.errors->resize(err_mark);
         return true;
       }
       if (E) {
@@ -843,7 +972,8 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
           ErrAt(err_mark, in.loc, fmt::format("{} does not match any schema of oneOf", Show(inst)));
         } else {
           s_.errors->resize(err_mark);
-          Err(in.loc, fmt::format("{} matches more than one schema of oneOf (#{} and #{}), but must match exactly one",
+          Err(in.loc, fmt::format("{} matches more than one schema of oneOf (#{} and #{}), but "
+                                  "must match exactly one",
                                   Show(inst), first, second));
         }
       }
@@ -853,24 +983,29 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       size_t mark = s_.ann.size();
       bool r = Eval<false>(in.a, inst, off, nullptr);
       s_.ann.resize(mark);
-      if (!r) return true;
-      if (E) Err(in.loc, fmt::format("{} must not match the \"not\" schema", Show(inst)));
+      if (!r)
+        return true;
+      if (E)
+        Err(in.loc, fmt::format("{} must not match the \"not\" schema", Show(inst)));
       return false;
     }
     case Op::kIf: {
       size_t mark = s_.ann.size();
       size_t pool_mark = s_.pool_top;
       Ev tmp;
-      if (ev) tmp = Alloc(inst.size());
+      if (ev)
+        tmp = Alloc(inst.size());
       bool r = Eval<false>(in.a, inst, off, ev ? &tmp : nullptr);
       if (r) {
-        if (ev) Or(*ev, tmp);
+        if (ev)
+          Or(*ev, tmp);
       } else {
         s_.ann.resize(mark);
       }
       s_.pool_top = pool_mark;
       uint32_t next = r ? in.b : in.c;
-      if (next == kNone) return true;
+      if (next == kNone)
+        return true;
       return Eval<E>(next, inst, off, ev);
     }
     case Op::kUnevaluatedProperties: {
@@ -879,10 +1014,13 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       uint32_t child_off = off + 1;
       for (uint32_t k = 0; k < fields.size(); ++k) {
         if (!Test(*ev, k)) {
-          if (E) PushProp(fields[k].name);
+          if (E)
+            PushProp(fields[k].name);
           bool go = Child<E>(in.a, fields[k].value, child_off, &ok);
-          if (E) Pop();
-          if (!go) return false;
+          if (E)
+            Pop();
+          if (!go)
+            return false;
           Mark(*ev, k);
         }
         child_off = NextOff(child_off);
@@ -895,10 +1033,13 @@ bool Engine::Exec(const Instr& in, const Node& inst, uint32_t off, Ev* ev, const
       uint32_t child_off = off + 1;
       for (uint32_t k = 0; k < items.size(); ++k) {
         if (!Test(*ev, k)) {
-          if (E) PushIndex(k);
+          if (E)
+            PushIndex(k);
           bool go = Child<E>(in.a, items[k], child_off, &ok);
-          if (E) Pop();
-          if (!go) return false;
+          if (E)
+            Pop();
+          if (!go)
+            return false;
           Mark(*ev, k);
         }
         child_off = NextOff(child_off);
@@ -913,9 +1054,11 @@ void FillTape(const Node& n, Tape* tape) {
   size_t at = tape->size();
   tape->push_back(TapeEntry{nullptr, 1});
   if (n.is_array()) {
-    for (const Node& c : n.items()) FillTape(c, tape);
+    for (const Node& c : n.items())
+      FillTape(c, tape);
   } else if (n.is_object()) {
-    for (const Field& f : n.fields()) FillTape(f.value, tape);
+    for (const Field& f : n.fields())
+      FillTape(f.value, tape);
   }
   (*tape)[at].length = static_cast<uint32_t>(tape->size() - at);
 }
@@ -930,7 +1073,8 @@ bool ValidateNode(const Program& program, uint32_t node, const Node& doc,
   s.p = &program;
   s.scope.assign(1, program.nodes[node].resource);
   Engine engine(s);
-  if (engine.Eval<false>(node, doc, 0, nullptr)) return true;
+  if (engine.Eval<false>(node, doc, 0, nullptr))
+    return true;
   if (errors != nullptr) {
     s.errors = errors;
     s.error_limit = errors->size() + 64;
@@ -965,7 +1109,8 @@ bool Validator::Validate(const Node& doc, Tape* tape, std::vector<Error>* errors
   Engine engine(s);
   if (engine.Eval<false>(p.root, doc, 0, nullptr)) {
     if (s.collect) {
-      for (const auto& [i, spec] : s.ann) (*tape)[i].reduce = spec;
+      for (const auto& [i, spec] : s.ann)
+        (*tape)[i].reduce = spec;
     }
     return true;
   }

@@ -30,7 +30,8 @@ struct Fixture {
   }
   Status CompileError(std::string_view schema) {
     Status added = index.Add("http://example/schema.json", Json(schema));
-    if (!added.ok()) return added;
+    if (!added.ok())
+      return added;
     auto s = Schema::Compile(index, "http://example/schema.json");
     REQUIRE_FALSE(s.ok());
     return s.status();
@@ -144,7 +145,8 @@ TEST_CASE("annotations: $ref, $anchor, own annotation first then applicators") {
   Tape tape;
   // Sorted: n, o, t (t = [1, 2]), z.
   REQUIRE(v.Validate(f.Json(R"({"t":[1,2],"n":3,"o":0,"z":{"q":1}})"), &tape, nullptr));
-  CHECK(Strategies(tape) == V{"merge", "sum", "minimize", "merge", "sum", "sum", "firstWriteWins", "-"});
+  CHECK(Strategies(tape) ==
+        V{"merge", "sum", "minimize", "merge", "sum", "sum", "firstWriteWins", "-"});
   CHECK(tape[0].length == 8);
   CHECK(tape[3].length == 3);
   CHECK(tape[6].length == 2);
@@ -159,7 +161,8 @@ TEST_CASE("annotations: a schema without reduce leaves the tape empty of strateg
   REQUIRE(v.Validate(f.Json(R"({"a":[1,[2,3]],"b":{"c":null}})"), &tape, nullptr));
   CHECK(Strategies(tape) == V{"-", "-", "-", "-", "-", "-", "-", "-"});
   std::vector<uint32_t> lengths;
-  for (const TapeEntry& e : tape) lengths.push_back(e.length);
+  for (const TapeEntry& e : tape)
+    lengths.push_back(e.length);
   CHECK(lengths == std::vector<uint32_t>{8, 5, 1, 3, 1, 1, 2, 1});
 }
 
@@ -184,7 +187,8 @@ TEST_CASE("errors: basic output with instance pointers and keyword locations") {
                                     "when":"yesterday","extra":true})"),
                          &tape, &errors));
   std::vector<std::string> got;
-  for (const Error& e : errors) got.push_back(e.ToString());
+  for (const Error& e : errors)
+    got.push_back(e.ToString());
   std::vector<std::string> want = {
       R"("/extra": unexpected property "extra" (additionalProperties is false))",
       R"("/id": -1 is less than the minimum of 0)",
@@ -235,12 +239,15 @@ TEST_CASE("compile errors name the schema location") {
     Fixture f;
     Status s = f.CompileError(R"({"properties": {"a": {"reduce": {"strategy": "nope"}}}})");
     CHECK(s.code() == Code::kInvalidArgument);
-    CHECK(s.message().starts_with("http://example/schema.json#/properties/a/reduce: unknown reduce strategy \"nope\""));
+    CHECK(s.message().starts_with(
+        "http://example/schema.json#/properties/a/reduce: unknown reduce strategy \"nope\""));
   }
   SUBCASE("unresolved $ref") {
     Fixture f;
     Status s = f.CompileError(R"({"items": {"$ref": "other.json#/$defs/x"}})");
-    CHECK(s.message().starts_with("http://example/schema.json#/items/$ref: cannot resolve reference http://example/other.json#/$defs/x"));
+    CHECK(
+        s.message().starts_with("http://example/schema.json#/items/$ref: cannot resolve reference "
+                                "http://example/other.json#/$defs/x"));
     CHECK(f.index.MissingReferences() == std::vector<std::string>{"http://example/other.json"});
   }
   SUBCASE("dangling pointer") {
@@ -258,11 +265,14 @@ TEST_CASE("compile errors name the schema location") {
     CHECK(f.CompileError(R"({"type": "strin"})").message() ==
           "http://example/schema.json#/type: invalid type name 'strin'");
     Fixture g;
-    CHECK(g.CompileError(R"({"minLength": -1})").message().starts_with(
-        "http://example/schema.json#/minLength: expected a non-negative integer"));
+    CHECK(
+        g.CompileError(R"({"minLength": -1})")
+            .message()
+            .starts_with("http://example/schema.json#/minLength: expected a non-negative integer"));
     Fixture h;
-    CHECK(h.CompileError(R"({"pattern": "(a"})").message().starts_with(
-        "http://example/schema.json#/pattern: invalid regular expression /(a/"));
+    CHECK(h.CompileError(R"({"pattern": "(a"})")
+              .message()
+              .starts_with("http://example/schema.json#/pattern: invalid regular expression /(a/"));
   }
   SUBCASE("flow annotations and x- keywords are accepted") {
     Fixture f;
@@ -292,10 +302,11 @@ TEST_CASE("index: catalog documents with inline schemas and anchors") {
     },
     "definitions": {"n": {"type": "integer"}}
   })");
-  REQUIRE(f.index.Add("file:///dir/flow.yaml", catalog,
-                      {"/collections/acmeCo~1a/schema", "/collections/acmeCo~1b/schema",
-                       "/definitions/n"})
-              .ok());
+  REQUIRE(
+      f.index
+          .Add("file:///dir/flow.yaml", catalog,
+               {"/collections/acmeCo~1a/schema", "/collections/acmeCo~1b/schema", "/definitions/n"})
+          .ok());
   auto schema = Schema::Compile(f.index, "file:///dir/flow.yaml#/collections/acmeCo~1b/schema");
   REQUIRE_MESSAGE(schema.ok(), schema.status().ToString());
   CHECK((*schema)->uri() == "file:///dir/flow.yaml#/collections/acmeCo~1b/schema");

@@ -9,18 +9,27 @@ namespace flow::doc::schema::internal {
 Num Num::Of(const Node& n) {
   Num r;
   switch (n.type()) {
-    case Type::kPosInt: r.kind = kU, r.u = n.as_u64(); break;
-    case Type::kNegInt: r.kind = kI, r.i = n.as_i64(); break;
-    default: r.kind = kD, r.d = n.as_double(); break;
+    case Type::kPosInt:
+      r.kind = kU, r.u = n.as_u64();
+      break;
+    case Type::kNegInt:
+      r.kind = kI, r.i = n.as_i64();
+      break;
+    default:
+      r.kind = kD, r.d = n.as_double();
+      break;
   }
   return r;
 }
 
 Node Num::ToNode() const {
   switch (kind) {
-    case kU: return Node::PosInt(u);
-    case kI: return Node::Int(i);
-    case kD: return Node::Double(d);
+    case kU:
+      return Node::PosInt(u);
+    case kI:
+      return Node::Int(i);
+    case kD:
+      return Node::Double(d);
   }
   return Node();
 }
@@ -30,13 +39,18 @@ namespace {
 // long double holds every u64, i64 and double exactly on x86-64 (64-bit mantissa).
 long double AsLong(const Node& n) {
   switch (n.type()) {
-    case Type::kPosInt: return static_cast<long double>(n.as_u64());
-    case Type::kNegInt: return static_cast<long double>(n.as_i64());
-    default: return static_cast<long double>(n.as_double());
+    case Type::kPosInt:
+      return static_cast<long double>(n.as_u64());
+    case Type::kNegInt:
+      return static_cast<long double>(n.as_i64());
+    default:
+      return static_cast<long double>(n.as_double());
   }
 }
 
-int Sign(long double a, long double b) { return a < b ? -1 : a > b ? 1 : 0; }
+int Sign(long double a, long double b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 int CompareNodes(const Node& a, const Node& b, bool* unordered) {
   *unordered = false;
@@ -47,8 +61,10 @@ int CompareNodes(const Node& a, const Node& b, bool* unordered) {
   if (ta == Type::kNegInt && tb == Type::kNegInt) {
     return a.as_i64() < b.as_i64() ? -1 : a.as_i64() > b.as_i64();
   }
-  if (ta == Type::kNegInt && tb == Type::kPosInt) return -1;
-  if (ta == Type::kPosInt && tb == Type::kNegInt) return 1;
+  if (ta == Type::kNegInt && tb == Type::kPosInt)
+    return -1;
+  if (ta == Type::kPosInt && tb == Type::kNegInt)
+    return 1;
   if ((ta == Type::kDouble && std::isnan(a.as_double())) ||
       (tb == Type::kDouble && std::isnan(b.as_double()))) {
     *unordered = true;
@@ -59,14 +75,20 @@ int CompareNodes(const Node& a, const Node& b, bool* unordered) {
 
 int TypeRank(Type t) {
   switch (t) {
-    case Type::kNull: return 0;
-    case Type::kBool: return 1;
+    case Type::kNull:
+      return 0;
+    case Type::kBool:
+      return 1;
     case Type::kPosInt:
     case Type::kNegInt:
-    case Type::kDouble: return 2;
-    case Type::kString: return 3;
-    case Type::kArray: return 4;
-    case Type::kObject: return 5;
+    case Type::kDouble:
+      return 2;
+    case Type::kString:
+      return 3;
+    case Type::kArray:
+      return 4;
+    case Type::kObject:
+      return 5;
   }
   return 6;
 }
@@ -79,33 +101,42 @@ int CompareNum(const Node& n, const Num& b, bool* unordered) {
 
 bool JsonEqual(const Node& a, const Node& b) {
   int ra = TypeRank(a.type()), rb = TypeRank(b.type());
-  if (ra != rb) return false;
+  if (ra != rb)
+    return false;
   switch (a.type()) {
-    case Type::kNull: return true;
-    case Type::kBool: return a.as_bool() == b.as_bool();
+    case Type::kNull:
+      return true;
+    case Type::kBool:
+      return a.as_bool() == b.as_bool();
     case Type::kPosInt:
     case Type::kNegInt:
     case Type::kDouble: {
       bool unordered;
       int c = CompareNodes(a, b, &unordered);
-      if (unordered) return a.is_number() && b.is_number() && std::isnan(a.as_double()) &&
-                            std::isnan(b.as_double());
+      if (unordered)
+        return a.is_number() && b.is_number() && std::isnan(a.as_double()) &&
+               std::isnan(b.as_double());
       return c == 0;
     }
-    case Type::kString: return a.as_string() == b.as_string();
+    case Type::kString:
+      return a.as_string() == b.as_string();
     case Type::kArray: {
-      if (a.size() != b.size()) return false;
+      if (a.size() != b.size())
+        return false;
       for (size_t i = 0; i < a.size(); ++i) {
-        if (!JsonEqual(a.items()[i], b.items()[i])) return false;
+        if (!JsonEqual(a.items()[i], b.items()[i]))
+          return false;
       }
       return true;
     }
     case Type::kObject: {
-      if (a.size() != b.size()) return false;
+      if (a.size() != b.size())
+        return false;
       for (size_t i = 0; i < a.size(); ++i) {
         const Field& fa = a.fields()[i];
         const Field& fb = b.fields()[i];
-        if (fa.name != fb.name || !JsonEqual(fa.value, fb.value)) return false;
+        if (fa.name != fb.name || !JsonEqual(fa.value, fb.value))
+          return false;
       }
       return true;
     }
@@ -115,16 +146,20 @@ bool JsonEqual(const Node& a, const Node& b) {
 
 int JsonCompare(const Node& a, const Node& b) {
   int ra = TypeRank(a.type()), rb = TypeRank(b.type());
-  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
   switch (a.type()) {
-    case Type::kNull: return 0;
-    case Type::kBool: return int(a.as_bool()) - int(b.as_bool());
+    case Type::kNull:
+      return 0;
+    case Type::kBool:
+      return int(a.as_bool()) - int(b.as_bool());
     case Type::kPosInt:
     case Type::kNegInt:
     case Type::kDouble: {
       bool unordered;
       int c = CompareNodes(a, b, &unordered);
-      if (!unordered) return c;
+      if (!unordered)
+        return c;
       bool na = a.type() == Type::kDouble && std::isnan(a.as_double());
       bool nb = b.type() == Type::kDouble && std::isnan(b.as_double());
       return na == nb ? 0 : na ? -1 : 1;  // NaN sorts first
@@ -137,7 +172,8 @@ int JsonCompare(const Node& a, const Node& b) {
       size_t n = std::min(a.size(), b.size());
       for (size_t i = 0; i < n; ++i) {
         int c = JsonCompare(a.items()[i], b.items()[i]);
-        if (c != 0) return c;
+        if (c != 0)
+          return c;
       }
       return a.size() < b.size() ? -1 : a.size() > b.size();
     }
@@ -147,9 +183,11 @@ int JsonCompare(const Node& a, const Node& b) {
         const Field& fa = a.fields()[i];
         const Field& fb = b.fields()[i];
         int c = fa.name.compare(fb.name);
-        if (c != 0) return c < 0 ? -1 : 1;
+        if (c != 0)
+          return c < 0 ? -1 : 1;
         c = JsonCompare(fa.value, fb.value);
-        if (c != 0) return c;
+        if (c != 0)
+          return c;
       }
       return a.size() < b.size() ? -1 : a.size() > b.size();
     }

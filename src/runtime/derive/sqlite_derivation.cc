@@ -2,6 +2,7 @@
 // runtime/derive/sqlite_derivation.cc: bootstrap, migrations, parameter binding, row mapping.
 #include "runtime/derive/sqlite_derivation.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -71,12 +72,17 @@ struct SqliteDerivation::Lambda {
     int index;
     std::string encoding;
     const catalog::Projection* projection;
+    // Text bound without a copy (SQLITE_STATIC) that is not already in the document:
+    // JSON of arrays, objects and the whole document, and decoded base64. It stays put
+    // until the next Run() rebinds the parameter.
+    std::string buffer;
   };
   SqliteStmt stmt;  // empty for a comment-only statement
   std::vector<Binding> bindings;
   bool whole_document = false;
-  // Output property name of each column (column mode).
-  std::vector<std::string> columns;
+  // Column mode: (property name, column) sorted by name as documents are, a repeated
+  // name keeping its last column, so rows become objects without sorting.
+  std::vector<std::pair<std::string, int>> layout;
 };
 
 SqliteDerivation::SqliteDerivation(const catalog::Collection& derived, SqliteDb db)
@@ -169,13 +175,14 @@ Status SqliteDerivation::Prepare() {
           return Status::Internal("parameter {} of transform {} names unknown field {}", p.name,
                                   tf.name, p.field);
         }
-        l.bindings.push_back({p.index, p.name, proj});
+        l.bindings.push_back({p.index, p.name, proj, {}});
       }
       if (l.stmt.handle() != nullptr) {
         int n = l.stmt.ColumnCount();
         if (n == 1 && StartsWithJson(l.stmt.ColumnName(0))) {
           l.whole_document = true;
         } else {
+          std::vector<std::pair<std::string, int>> columns;
           for (int c = 0; c < n; ++c) {
             std::string_view name = l.stmt.ColumnName(c);
             std::string property(name);
@@ -187,7 +194,14 @@ Status SqliteDerivation::Prepare() {
                 break;
               }
             }
-            l.columns.push_back(std::move(property));
+            columns.emplace_back(std::move(property), c);
+          }
+          std::stable_sort(columns.begin(), columns.end(),
+                           [](const auto& a, const auto& b) { return a.first < b.first; });
+          for (size_t c = 0; c < columns.size(); ++c) {
+            if (c + 1 < columns.size() && columns[c + 1].first == columns[c].first)
+              continue;  // the last column of a name wins, as in doc::MakeObject
+            l.layout.push_back(std::move(columns[c]));
           }
         }
       }
@@ -199,45 +213,56 @@ Status SqliteDerivation::Prepare() {
 
 namespace {
 
-Status BindNode(SqliteStmt& stmt, int index, const catalog::Projection& p, const doc::Node& n,
-                std::string* scratch) {
+// Binds text or a blob that outlives the statement's next Step() without copying it.
+int BindStatic(sqlite3_stmt* stmt, int index, std::string_view v, bool blob) {
+  const char* data = v.data() != nullptr ? v.data() : "";  // a null pointer binds NULL
+  return blob ? sqlite3_bind_blob64(stmt, index, data, v.size(), SQLITE_STATIC)
+              : sqlite3_bind_text64(stmt, index, data, v.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+// Binds `n`, the document's value at `p` (spec §6.4). Strings of the document are bound
+// in place; the document outlives the statement's steps.
+int BindNode(sqlite3_stmt* stmt, int index, const catalog::Projection& p, const doc::Node& n,
+             std::string* buffer) {
   switch (n.type()) {
     case doc::Type::kNull:
-      return stmt.BindNull(index);
+      return sqlite3_bind_null(stmt, index);
     case doc::Type::kBool:
-      return stmt.BindInt64(index, n.as_bool() ? 1 : 0);
+      return sqlite3_bind_int64(stmt, index, n.as_bool() ? 1 : 0);
     case doc::Type::kPosInt:
-      if (n.as_u64() > static_cast<uint64_t>(INT64_MAX)) {
-        return stmt.BindDouble(index, static_cast<double>(n.as_u64()));
-      }
-      return stmt.BindInt64(index, static_cast<int64_t>(n.as_u64()));
+      if (n.as_u64() > static_cast<uint64_t>(INT64_MAX))
+        return sqlite3_bind_double(stmt, index, static_cast<double>(n.as_u64()));
+      return sqlite3_bind_int64(stmt, index, static_cast<int64_t>(n.as_u64()));
     case doc::Type::kNegInt:
-      return stmt.BindInt64(index, n.as_i64());
+      return sqlite3_bind_int64(stmt, index, n.as_i64());
     case doc::Type::kDouble:
-      return stmt.BindDouble(index, n.as_double());
+      return sqlite3_bind_double(stmt, index, n.as_double());
     case doc::Type::kString: {
       std::string_view s = n.as_string();
-      if (p.format == "integer") {
-        if (auto v = ParseI64(s))
-          return stmt.BindInt64(index, *v);
+      if (!p.format.empty()) {
+        if (p.format == "integer") {
+          if (auto v = ParseI64(s))
+            return sqlite3_bind_int64(stmt, index, *v);
+        } else if (p.format == "number") {
+          if (auto v = ParseF64(s))
+            return sqlite3_bind_double(stmt, index, *v);
+        }
       }
-      if (p.format == "number") {
-        if (auto v = ParseF64(s))
-          return stmt.BindDouble(index, *v);
+      if (!p.content_encoding.empty() && p.content_encoding == "base64") {
+        if (auto v = Base64Decode(s)) {
+          *buffer = std::move(*v);
+          return BindStatic(stmt, index, *buffer, /*blob=*/true);
+        }
       }
-      if (p.content_encoding == "base64") {
-        if (auto v = Base64Decode(s))
-          return stmt.BindBlob(index, *v);
-      }
-      return stmt.BindText(index, s);
+      return BindStatic(stmt, index, s, /*blob=*/false);
     }
     case doc::Type::kArray:
     case doc::Type::kObject:
-      scratch->clear();
-      doc::AppendJson(n, scratch);
-      return stmt.BindText(index, *scratch);
+      buffer->clear();
+      doc::AppendJson(n, buffer);
+      return BindStatic(stmt, index, *buffer, /*blob=*/false);
   }
-  return Status::OK();
+  return SQLITE_OK;
 }
 
 }  // namespace
@@ -248,88 +273,99 @@ Status SqliteDerivation::Run(size_t transform, const doc::Node& doc, std::string
   std::vector<Lambda>& stack = transforms_[transform];
   for (size_t i = 0; i < stack.size(); ++i) {
     Lambda& l = stack[i];
-    if (l.stmt.handle() == nullptr)
+    sqlite3_stmt* stmt = l.stmt.handle();
+    if (stmt == nullptr)
       continue;
-    auto fail = [&](const Status& s) {
+    auto fail = [&](std::string_view message) {
       return Status::InvalidArgument(
           "failed to invoke transform \"{}\" lambda statement at offset {}: {}\nDocument was {}",
-          tf.name, i, s.message(), doc::ToPrettyJson(doc));
+          tf.name, i, message, doc::ToPrettyJson(doc));
     };
     l.stmt.Reset();
-    for (const auto& b : l.bindings) {
+    for (Lambda::Binding& b : l.bindings) {
       const catalog::Projection& p = *b.projection;
-      Status s;
+      int rc = SQLITE_OK;
       switch (p.kind) {
         case catalog::Projection::Kind::kDocument:
-          scratch_.clear();
-          doc::AppendJson(doc, &scratch_);
-          s = l.stmt.BindText(b.index, scratch_);
+          b.buffer.clear();
+          doc::AppendJson(doc, &b.buffer);
+          rc = BindStatic(stmt, b.index, b.buffer, /*blob=*/false);
           break;
         case catalog::Projection::Kind::kPublishedAt:
-          s = l.stmt.BindText(b.index, published_at);
+          rc = BindStatic(stmt, b.index, published_at, /*blob=*/false);
           break;
         case catalog::Projection::Kind::kTruncated:
-          s = l.stmt.BindInt64(b.index, 0);
+          rc = sqlite3_bind_int64(stmt, b.index, 0);
           break;
         case catalog::Projection::Kind::kLocation: {
           const doc::Node* v = p.pointer.Query(doc);
-          if (v == nullptr) {
-            v = p.default_value ? &*p.default_value : nullptr;
-          }
-          s = v == nullptr ? l.stmt.BindNull(b.index) : BindNode(l.stmt, b.index, p, *v, &scratch_);
+          if (v == nullptr && p.default_value)
+            v = &*p.default_value;
+          rc = v == nullptr ? sqlite3_bind_null(stmt, b.index)
+                            : BindNode(stmt, b.index, p, *v, &b.buffer);
           break;
         }
       }
-      if (!s.ok()) {
-        return fail(Status::InvalidArgument("failed to bind parameter {} (field {}): {}",
-                                            b.encoding, p.field, s.message()));
+      if (rc != SQLITE_OK) {
+        return fail(fmt::format("failed to bind parameter {} (field {}): sqlite: {}", b.encoding,
+                                p.field, sqlite3_errmsg(handle())));
       }
     }
+    auto value = [&](int c) -> doc::Node {
+      switch (sqlite3_column_type(stmt, c)) {
+        case SQLITE_NULL:
+          return doc::Node::Null();
+        case SQLITE_INTEGER:
+          return doc::Node::Int(sqlite3_column_int64(stmt, c));
+        case SQLITE_FLOAT: {
+          double d = sqlite3_column_double(stmt, c);
+          if (std::isfinite(d))
+            return doc::Node::Double(d);
+          return doc::Node::String(arena, std::isnan(d) ? "NaN" : (d > 0 ? "inf" : "-inf"));
+        }
+        case SQLITE_BLOB:
+          return doc::Node::String(arena, Base64Encode(l.stmt.ColumnBlob(c)));
+        default: {
+          std::string_view text = l.stmt.ColumnText(c);
+          if (text.size() >= 2 && ((text.front() == '{' && text.back() == '}') ||
+                                   (text.front() == '[' && text.back() == ']'))) {
+            Result<doc::Node> parsed = parser_.Parse(text, arena);
+            if (parsed.ok())
+              return *parsed;
+          }
+          return doc::Node::String(arena, text);
+        }
+      }
+    };
     while (true) {
       Result<bool> row = l.stmt.Step();
       if (!row.ok())
-        return fail(row.status());
+        return fail(row.status().message());
       if (!*row)
         break;
-      auto value = [&](int c) -> doc::Node {
-        switch (l.stmt.ColumnType(c)) {
-          case SQLITE_NULL:
-            return doc::Node::Null();
-          case SQLITE_INTEGER:
-            return doc::Node::Int(l.stmt.ColumnInt64(c));
-          case SQLITE_FLOAT: {
-            double d = l.stmt.ColumnDouble(c);
-            if (std::isfinite(d))
-              return doc::Node::Double(d);
-            return doc::Node::String(arena, std::isnan(d) ? "NaN" : (d > 0 ? "inf" : "-inf"));
-          }
-          case SQLITE_BLOB:
-            return doc::Node::String(arena, Base64Encode(l.stmt.ColumnBlob(c)));
-          default: {
-            std::string_view text = l.stmt.ColumnText(c);
-            if (text.size() >= 2 && ((text.front() == '{' && text.back() == '}') ||
-                                     (text.front() == '[' && text.back() == ']'))) {
-              Result<doc::Node> parsed = parser_.Parse(text, arena);
-              if (parsed.ok())
-                return *parsed;
-            }
-            return doc::Node::String(arena, text);
-          }
-        }
-      };
       if (l.whole_document) {
         out->push_back(value(0));
-      } else {
-        std::vector<doc::Field> fields;
-        fields.reserve(l.columns.size());
-        for (size_t c = 0; c < l.columns.size(); ++c) {
-          fields.push_back(doc::Field{arena.CopyString(l.columns[c]), value(static_cast<int>(c))});
-        }
-        out->push_back(doc::MakeObject(arena, fields));
+        continue;
       }
+      const uint32_t n = static_cast<uint32_t>(l.layout.size());
+      doc::Field* fields = arena.AllocateArray<doc::Field>(n);
+      for (uint32_t f = 0; f < n; ++f) {
+        new (&fields[f]) doc::Field{arena.CopyString(l.layout[f].first), value(l.layout[f].second)};
+      }
+      out->push_back(doc::Node::Object(fields, n));
     }
   }
   return Status::OK();
+}
+
+bool SqliteDerivation::BindsPublishedAt(size_t transform) const {
+  for (const Lambda& l : transforms_[transform]) {
+    for (const auto& b : l.bindings) {
+      if (b.projection->kind == catalog::Projection::Kind::kPublishedAt)
+        return true;
+    }
+  }
+  return false;
 }
 
 Status SqliteDerivation::Commit(std::string_view checkpoint) {

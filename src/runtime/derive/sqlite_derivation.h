@@ -40,6 +40,10 @@ class SqliteDerivation {
   Status Run(size_t transform, const doc::Node& doc, std::string_view published_at,
              doc::Arena& arena, std::vector<doc::Node>* out);
 
+  /// Whether transform `transform`'s lambda binds `$flow_published_at` (callers may skip
+  /// formatting it otherwise).
+  bool BindsPublishedAt(size_t transform) const;
+
   /// Stores `checkpoint` and commits everything since the last commit.
   Status Commit(std::string_view checkpoint);
   /// The checkpoint stored by the last Commit ("" for a new database).

@@ -75,6 +75,13 @@ collections:
           source: t/src
           shuffle: any
           lambda: INSERT INTO seen (k, n) VALUES (NULL, $case);
+        - name: columns
+          source: t/src
+          shuffle: any
+          lambda: >-
+            SELECT $case AS z, 1 AS a, $case AS "case", 2 AS z, $str AS s1,
+              JSON_EXTRACT($flow_document, '$.str.int') AS s2, $str AS s3, $flow_published_at AS at,
+              $in AS "in";
 )";
 
 struct Fixture {
@@ -183,6 +190,23 @@ TEST_CASE("derive sqlite: multi-statement lambdas, state, migrations and checkpo
   REQUIRE(count.ok());
   REQUIRE(*count->Step());
   CHECK(count->ColumnInt64(0) == 2);
+}
+
+TEST_CASE("derive sqlite: columns become sorted properties; the last of a name wins") {
+  Fixture f;
+  auto d = SqliteDerivation::Open(*f.out, ":memory:");
+  REQUIRE(d.ok());
+  // Each text parameter keeps its own bound buffer: $str, the whole document and the
+  // string from the document all bind without copies in one statement.
+  CHECK(f.Run(**d, 5, R"({"case":"c","in":"x","str":{"int":"7"}})") ==
+        std::vector<std::string>{R"({"a":1,"at":"2023-06-28T20:29:46.4945945Z","case":"c",)"
+                                 R"("in":"x","s1":{"int":"7"},"s2":"7","s3":{"int":"7"},"z":2})"});
+  // Bindings are renewed per run, never stale.
+  CHECK(f.Run(**d, 5, R"({"case":"d","str":{"int":"8"}})") ==
+        std::vector<std::string>{R"({"a":1,"at":"2023-06-28T20:29:46.4945945Z","case":"d",)"
+                                 R"("in":"the default","s1":{"int":"8"},"s2":"8","s3":{"int":"8"},"z":2})"});
+  CHECK((*d)->BindsPublishedAt(5));
+  CHECK_FALSE((*d)->BindsPublishedAt(0));
 }
 
 TEST_CASE("derive sqlite: a failing statement names the transform, offset and document") {

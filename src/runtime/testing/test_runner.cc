@@ -3,7 +3,6 @@
 #include "runtime/testing/test_runner.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <memory>
 #include <set>
@@ -13,36 +12,16 @@
 #include "base/file.h"
 #include "doc/combine/combiner.h"
 #include "doc/json.h"
+#include "runtime/derive/partitions.h"
+#include "runtime/derive/published_at.h"
 #include "runtime/derive/sqlite_derivation.h"
+#include "runtime/derive/transaction.h"
 #include "runtime/test_graph.h"
 #include "runtime/verify.h"
 #include "storage/partition.h"
 #include "storage/uuid.h"
 
 namespace flow::runtime::testing {
-
-std::string FormatPublishedAt(int64_t unix_nanos) {
-  int64_t secs = unix_nanos / 1000000000;
-  int64_t frac = unix_nanos % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    secs -= 1;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
-                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  int64_t ticks = frac / 100;  // 100 ns precision, as the UUID clock has
-  if (ticks != 0) {
-    std::string digits = fmt::format("{:07}", ticks);
-    while (!digits.empty() && digits.back() == '0')
-      digits.pop_back();
-    out += "." + digits;
-  }
-  out += "Z";
-  return out;
-}
 
 namespace {
 
@@ -58,7 +37,7 @@ struct StoredDoc {
 
 struct Journal {
   std::string name;
-  std::vector<std::pair<std::string, doc::Node>> partitions;  // field -> value
+  derive::PartitionValues partitions;
   std::vector<StoredDoc> docs;
 };
 
@@ -200,24 +179,18 @@ Status Runtime::Publish(CollectionStore& store, const doc::Node& drained,
   storage::Uuid uuid = storage::Uuid::Build(producer_, tick, storage::kContinueTxn);
   *uuid_ptr_.Create(copy, arena_) = doc::Node::String(arena_, uuid.ToString());
 
+  derive::PartitionValues values = derive::PartitionValues::Of(c, copy);
   std::vector<storage::PartitionField> fields;
-  std::vector<std::pair<std::string, doc::Node>> values;
-  for (const std::string& field : c.partition_fields) {
-    const catalog::Projection* p = c.FindProjection(field);
-    const doc::Node* v = p ? p->pointer.Query(copy) : nullptr;
-    if (v == nullptr && p && p->default_value)
-      v = &*p->default_value;
-    doc::Node value = v ? *v : doc::Node::Null();
-    fields.push_back({field, ToPartitionValue(value)});
-    values.emplace_back(field, value);
-  }
+  for (const auto& [field, value] : values.fields())
+    fields.push_back({std::string(field), ToPartitionValue(value)});
   FLOW_ASSIGN_OR_RETURN(std::string name, storage::PartitionJournalName(c.name, fields, 0));
   Journal& j = store.journals[name];
   if (j.name.empty()) {
     j.name = name;
     j.partitions = std::move(values);
   }
-  j.docs.push_back(StoredDoc{copy, ++seq_, graph_.now(), FormatPublishedAt(tick.ToUnixNanos())});
+  j.docs.push_back(
+      StoredDoc{copy, ++seq_, graph_.now(), derive::FormatPublishedAt(tick.ToUnixNanos())});
   touched->insert(name);
   return Status::OK();
 }
@@ -271,14 +244,7 @@ Status Runtime::Read(const PendingRead& read, Clock* read_clock, Clock* write_cl
     if (it == stores_.end())
       continue;
     for (auto& [name, j] : it->second.journals) {
-      auto value_of = [&](const std::string& field) -> const doc::Node* {
-        for (const auto& [f, v] : j.partitions) {
-          if (f == field)
-            return &v;
-        }
-        return nullptr;
-      };
-      if (!t.partitions.Matches(value_of))
+      if (!j.partitions.SelectedBy(t.partitions))
         continue;
       uint64_t& offset = task.offsets[ti][name];
       // A document is readable once its publish time plus the read delay has passed.
@@ -295,34 +261,14 @@ Status Runtime::Read(const PendingRead& read, Clock* read_clock, Clock* write_cl
     return a.seq < b.seq;
   });
 
-  doc::combine::Spec spec;
-  spec.key = derived.key_extractors;
-  spec.name = derived.name;
-  spec.full = false;
-  spec.ordinal_label = "derived document";
-  doc::combine::Combiner combiner(std::move(spec),
-                                  doc::combine::NewSchemaValidator(derived.write_validator_schema));
-  doc::Arena scratch;
-  std::vector<doc::Node> outputs;
-  uint64_t ordinal = 0;
-  for (const Ready& r : ready) {
-    outputs.clear();
-    FLOW_TRY(task.shard->Run(r.transform, r.doc->doc, r.doc->published_at, scratch, &outputs));
-    for (const doc::Node& out : outputs) {
-      Status s = combiner.Add(out, ordinal++);
-      if (!s.ok()) {
-        return Status::InvalidArgument(
-            "derived document of transform {} failed validation against its collection JSON "
-            "Schema: {}",
-            d.transforms[r.transform].name, s.message());
-      }
-    }
-  }
   CollectionStore& out_store = Store(&derived);
   std::set<std::string> touched;
-  FLOW_TRY(combiner.Drain(
-      [&](const doc::combine::DrainedDoc& dd) { return Publish(out_store, dd.doc, &touched); }));
-  FLOW_TRY(task.shard->Commit(""));
+  derive::Transaction txn(derived, *task.shard);
+  for (const Ready& r : ready)
+    FLOW_TRY(txn.Add(r.transform, r.doc->doc, r.doc->published_at));
+  FLOW_TRY(txn.Commit("", [&](const doc::combine::DrainedDoc& dd) {
+    return Publish(out_store, dd.doc, &touched);
+  }));
 
   for (const auto& [ti, journals] : task.offsets) {
     for (const auto& [journal, offset] : journals) {
@@ -343,14 +289,7 @@ Status Runtime::Verify(size_t step_index, const Clock& from, const Clock& to) {
   auto it = stores_.find(c->name);
   if (it != stores_.end()) {
     for (const auto& [name, j] : it->second.journals) {
-      auto value_of = [&](const std::string& field) -> const doc::Node* {
-        for (const auto& [f, v] : j.partitions) {
-          if (f == field)
-            return &v;
-        }
-        return nullptr;
-      };
-      if (!step.partitions.Matches(value_of))
+      if (!j.partitions.SelectedBy(step.partitions))
         continue;
       uint64_t begin = from.Get(name), end = std::min<uint64_t>(to.Get(name), j.docs.size());
       for (uint64_t i = begin; i < end; ++i)

@@ -43,7 +43,4 @@ struct TestOptions {
 Result<std::vector<TestOutcome>> RunTests(const catalog::Catalog& catalog,
                                           const TestOptions& options);
 
-/// RFC 3339 UTC with up to 7 fractional digits (100 ns), trailing zeros trimmed.
-std::string FormatPublishedAt(int64_t unix_nanos);
-
 }  // namespace flow::runtime::testing

@@ -198,11 +198,5 @@ tests:
   CHECK_MESSAGE((*out)[1].kind == TestOutcome::Kind::kPassed, (*out)[1].error);
 }
 
-TEST_CASE("test runner: published-at formatting") {
-  CHECK(FormatPublishedAt(1000000000) == "1970-01-01T00:00:01Z");
-  CHECK(FormatPublishedAt(1687984186494594500LL) == "2023-06-28T20:29:46.4945945Z");
-  CHECK(FormatPublishedAt(1000000100) == "1970-01-01T00:00:01.0000001Z");
-}
-
 }  // namespace
 }  // namespace flow::runtime::testing

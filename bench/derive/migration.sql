@@ -1,0 +1,6 @@
+CREATE TABLE bikes (
+  bike_id INTEGER PRIMARY KEY NOT NULL,
+  rides INTEGER NOT NULL,
+  revenue REAL NOT NULL,
+  last_seen TEXT NOT NULL
+);
