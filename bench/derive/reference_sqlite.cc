@@ -10,8 +10,6 @@
 //   g++ -O3 -std=c++20 reference_sqlite.cc -lsqlite3 -o reference_sqlite
 //   reference_sqlite NAME RIDES.csv MIGRATION.sql|- LAMBDA.sql
 // prints: NAME docs=N rows=R seconds=S docs_per_s=D
-#include <sqlite3.h>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +18,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sqlite3.h>
 
 namespace {
 
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("%s docs=%zu rows=%llu seconds=%.3f docs_per_s=%.0f checksum=%llu\n", name.c_str(),
-              rides.size(), static_cast<unsigned long long>(out_rows), secs,
-              rides.size() / secs, static_cast<unsigned long long>(checksum));
+              rides.size(), static_cast<unsigned long long>(out_rows), secs, rides.size() / secs,
+              static_cast<unsigned long long>(checksum));
   return 0;
 }

@@ -8,8 +8,12 @@ namespace flow {
 namespace {
 
 TEST_CASE("base64: RFC 4648 test vectors round-trip") {
-  const char* vectors[][2] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                              {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+  const char* vectors[][2] = {{"", ""},
+                              {"f", "Zg=="},
+                              {"fo", "Zm8="},
+                              {"foo", "Zm9v"},
+                              {"foob", "Zm9vYg=="},
+                              {"fooba", "Zm9vYmE="},
                               {"foobar", "Zm9vYmFy"}};
   for (auto& v : vectors) {
     CHECK(Base64Encode(v[0]) == v[1]);
@@ -19,7 +23,8 @@ TEST_CASE("base64: RFC 4648 test vectors round-trip") {
   }
   CHECK(Base64Encode("a raw string") == "YSByYXcgc3RyaW5n");
   std::string all;
-  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  for (int i = 0; i < 256; ++i)
+    all.push_back(static_cast<char>(i));
   CHECK(*Base64Decode(Base64Encode(all)) == all);
 }
 

@@ -102,8 +102,10 @@ Result<SqliteStmt> SqliteStmt::Prepare(sqlite3* db, std::string_view sql) {
 Result<SqliteStmt> SqliteStmt::PrepareAllowEmpty(sqlite3* db, std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) return FromSqlite(db, rc);
-  if (stmt == nullptr) return SqliteStmt(nullptr);
+  if (rc != SQLITE_OK)
+    return FromSqlite(db, rc);
+  if (stmt == nullptr)
+    return SqliteStmt(nullptr);
   sqlite3_finalize(stmt);
   return Prepare(db, sql);
 }

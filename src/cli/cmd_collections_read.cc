@@ -154,9 +154,9 @@ int RunCollectionsRead(const ReadFlags& flags) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&flusher));
 
   Status s = (*reader)->Follow(loop->get(), follow_emit);
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&sigint),
-                         reinterpret_cast<uv_handle_t*>(&sigterm),
-                         reinterpret_cast<uv_handle_t*>(&flusher)}) {
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm),
+        reinterpret_cast<uv_handle_t*>(&flusher)}) {
     uv_close(h, nullptr);
   }
   loop->Run();

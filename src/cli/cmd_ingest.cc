@@ -83,8 +83,8 @@ bool WriteAll(int fd, std::string_view s) {
 
 // The acknowledgement line of one committed transaction.
 std::string AckJson(const runtime::publish::CommitInfo& c) {
-  std::string out = fmt::format("{{\"txn\":{},\"lines\":[{},{}],\"docs\":{},\"published\":{},", c.txn,
-                                c.first_line, c.last_line, c.input_docs, c.published.docs);
+  std::string out = fmt::format("{{\"txn\":{},\"lines\":[{},{}],\"docs\":{},\"published\":{},",
+                                c.txn, c.first_line, c.last_line, c.input_docs, c.published.docs);
   out += "\"journals\":{";
   bool first = true;
   for (const runtime::publish::JournalAppend& a : c.published.appends) {

@@ -78,9 +78,9 @@ std::string Json(const runtime::read::JournalInfo& j) {
     if (!first)
       out.push_back(',');
     first = false;
-    out += fmt::format("{{\"begin\":{},\"end\":{},\"spool\":{},\"stored_bytes\":{},",
-                       f.fragment.begin, f.fragment.end, f.spool ? "true" : "false",
-                       f.stored_bytes);
+    out +=
+        fmt::format("{{\"begin\":{},\"end\":{},\"spool\":{},\"stored_bytes\":{},", f.fragment.begin,
+                    f.fragment.end, f.spool ? "true" : "false", f.stored_bytes);
     out += "\"path\":";
     doc::AppendJsonString(f.path, &out);
     if (!f.spool) {
@@ -105,9 +105,9 @@ std::string Table(const runtime::read::JournalInfo& j) {
       out += fmt::format("  spool  [{}, {})  {}  {}\n", f.fragment.begin, f.fragment.end,
                          Bytes(size), f.path);
     } else {
-      out += fmt::format("  {}  [{}, {})  {} -> {}  {}\n", f.fragment.ContentName(),
-                         f.fragment.begin, f.fragment.end, Bytes(size), Bytes(f.stored_bytes),
-                         f.fragment.path_postfix);
+      out +=
+          fmt::format("  {}  [{}, {})  {} -> {}  {}\n", f.fragment.ContentName(), f.fragment.begin,
+                      f.fragment.end, Bytes(size), Bytes(f.stored_bytes), f.fragment.path_postfix);
     }
   }
   return out;

@@ -36,8 +36,7 @@ struct PreviewFlags {
 };
 
 int Fail(int code, std::string_view message) {
-  std::fprintf(stderr, "flowctl: error: %.*s\n", static_cast<int>(message.size()),
-               message.data());
+  std::fprintf(stderr, "flowctl: error: %.*s\n", static_cast<int>(message.size()), message.data());
   return code;
 }
 
@@ -119,14 +118,15 @@ int RunPreview(const PreviewFlags& flags) {
 
 void RegisterPreview(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<PreviewFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "preview", "Run one SQLite derivation over fixture transactions or a data directory; print its output as JSON lines");
+  CLI::App* cmd = app.add_subcommand("preview",
+                                     "Run one SQLite derivation over fixture transactions or a "
+                                     "data directory; print its output as JSON lines");
   cmd->add_option("--source", flags->source, "The catalog: a path or file:// URL")->required();
   cmd->add_option("--name", flags->name,
                   "The derivation to run (optional if the catalog has only one)");
-  CLI::Option* fixture = cmd->add_option(
-      "--fixture", flags->fixture,
-      "JSON array of transactions, each an array of [collection, document] pairs");
+  CLI::Option* fixture =
+      cmd->add_option("--fixture", flags->fixture,
+                      "JSON array of transactions, each an array of [collection, document] pairs");
   cmd->add_option("--directory", flags->directory,
                   "Without --fixture: the data directory whose current documents to read")
       ->capture_default_str()

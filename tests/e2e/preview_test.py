@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/e2e/preview_test.py: `flowctl preview`: a SQLite derivation over fixture
-# transactions: combined outputs in key order per transaction, state across
-# transactions, partition selectors, choosing the derivation, and errors.
+# transactions (combined outputs in key order per transaction, state across
+# transactions, partition selectors) or over a data directory written by `flowctl
+# ingest`; choosing the derivation, and errors.
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -171,8 +173,6 @@ def test_choosing_the_derivation_errors(flowctl, tmp):
     assert rc == 2 and "uses `typescript`, which flowctl cannot run locally" in err, (rc, err)
     rc, out, err = preview(flowctl, tmp, [])
     assert rc == 2 and "several derivations; choose one with --name" in err, (rc, err)
-    rc, out, err = run(flowctl, "preview", "--source", os.path.join(tmp, "flow.yaml"))
-    assert rc == 2 and "--fixture is required" in err, (rc, err)
 
 
 def test_fixture_errors(flowctl, tmp):
@@ -201,6 +201,41 @@ def test_lambda_error(flowctl, tmp):
     assert '"customer": "zoe"' in err, err
 
 
+def ingest(flowctl, tmp, collection, docs):
+    rc, out, err = run(flowctl, "ingest", "--source", os.path.join(tmp, "flow.yaml"), "--collection",
+                       collection, "--directory", os.path.join(tmp, "data"),
+                       stdin="".join(json.dumps(d) + "\n" for d in docs))
+    assert rc == 0, (rc, err)
+
+
+def test_directory_mode(flowctl, tmp):
+    write(tmp, "flow.yaml", CATALOG)
+    ingest(flowctl, tmp, "shop/orders", [order(1, "zoe", 10)[1], order(2, "ann", 4)[1]])
+    ingest(flowctl, tmp, "shop/refunds", [{"id": 1, "customer": "zoe", "amount": 1}])
+    ingest(flowctl, tmp, "shop/orders", [order(3, "zoe", 5)[1], order(4, "zoe", 50, "us")[1]])
+    rc, out, err = run(flowctl, "preview", "--source", os.path.join(tmp, "flow.yaml"), "--name",
+                       "shop/customers", "--directory", os.path.join(tmp, "data"))
+    assert rc == 0, (rc, err)
+    # The current documents of both sources as one transaction: zoe's two "eu" orders
+    # counted in publish order, her refund summed in.
+    assert out == ('{"customer":"ann","orders":1,"spent":4}\n'
+                   '{"customer":"zoe","orders":2,"spent":14}\n'), out
+    rc, out, err = run(flowctl, "preview", "--source", os.path.join(tmp, "flow.yaml"), "--name",
+                       "shop/customers", "--directory", os.path.join(tmp, "nope"))
+    assert rc == 1 and "nope does not exist" in err, (rc, err)
+    rc, out, err = run(flowctl, "preview", "--source", os.path.join(tmp, "flow.yaml"), "--name",
+                       "shop/customers", "--directory", os.path.join(tmp, "data"), "--fixture", "f")
+    assert rc == 2 and "--fixture excludes --directory" in err, (rc, err)
+
+
+def test_closed_stdout_is_quiet(flowctl, tmp):
+    src = write(tmp, "flow.yaml", ONE)
+    fx = write(tmp, "fixture.json", json.dumps([[["a/in", {"k": "k%d" % i}] for i in range(20000)]]))
+    p = subprocess.run(f"'{flowctl}' preview --source '{src}' --fixture '{fx}' | head -n 1",
+                       shell=True, capture_output=True, text=True, timeout=60)
+    assert p.stdout == '{"k":"k0","up":"K0"}\n' and p.stderr == "", (p.stdout, p.stderr)
+
+
 def test_catalog_errors(flowctl, tmp):
     rc, out, err = preview(flowctl, tmp, [], "--name", "x", catalog="collections: {a: 1}\n")
     assert rc == 2 and "catalog build failed" in err, (rc, err)
@@ -214,5 +249,7 @@ if __name__ == "__main__":
         test_choosing_the_derivation_errors,
         test_fixture_errors,
         test_lambda_error,
+        test_directory_mode,
+        test_closed_stdout_is_quiet,
         test_catalog_errors,
     ])

@@ -203,8 +203,9 @@ TEST_CASE("derive sqlite: columns become sorted properties; the last of a name w
                                  R"("in":"x","s1":{"int":"7"},"s2":"7","s3":{"int":"7"},"z":2})"});
   // Bindings are renewed per run, never stale.
   CHECK(f.Run(**d, 5, R"({"case":"d","str":{"int":"8"}})") ==
-        std::vector<std::string>{R"({"a":1,"at":"2023-06-28T20:29:46.4945945Z","case":"d",)"
-                                 R"("in":"the default","s1":{"int":"8"},"s2":"8","s3":{"int":"8"},"z":2})"});
+        std::vector<std::string>{
+            R"({"a":1,"at":"2023-06-28T20:29:46.4945945Z","case":"d",)"
+            R"("in":"the default","s1":{"int":"8"},"s2":"8","s3":{"int":"8"},"z":2})"});
   CHECK((*d)->BindsPublishedAt(5));
   CHECK_FALSE((*d)->BindsPublishedAt(0));
 }

@@ -86,9 +86,9 @@ TEST_CASE("derive transaction: outputs are combined by key and drained in key or
     REQUIRE(txn.Add(0, h.Doc(R"({"id":3,"user":"zed","n":7})"), "").ok());
     CHECK(txn.outputs() == 6);
     CHECK(CommitAll(txn, "cp-1") == std::vector<std::string>{
-                                       R"({"seen":1,"total":1,"user":"ann"})",
-                                       R"({"seen":2,"total":12,"user":"zed"})",
-                                   });
+                                        R"({"seen":1,"total":1,"user":"ann"})",
+                                        R"({"seen":2,"total":12,"user":"zed"})",
+                                    });
     // The next transaction sees the committed state; a second transform's outputs
     // combine with the first's.
     REQUIRE(txn.Add(0, h.Doc(R"({"id":4,"user":"ann","n":2})"), "").ok());
@@ -135,8 +135,8 @@ TEST_CASE("derive transaction: invalid outputs name their transform") {
     Transaction txn(h.totals, **shard);
     Status s = txn.Add(0, h.Doc(R"({"id":1,"n":1})"), "");
     REQUIRE_FALSE(s.ok());
-    CHECK(std::string(s.message()).starts_with(
-        "failed to invoke transform \"sum\" lambda statement at offset 0:"));
+    CHECK(std::string(s.message())
+              .starts_with("failed to invoke transform \"sum\" lambda statement at offset 0:"));
   }
 }
 

@@ -90,8 +90,8 @@ class DirectorySource : public PreviewSource {
 
 Status DirectorySource::Load(const catalog::Collection& derived, const std::string& dir) {
   for (const catalog::Transform& t : derived.derive->transforms) {
-    if (t.disable || std::find(collections_.begin(), collections_.end(), t.source) !=
-                         collections_.end()) {
+    if (t.disable ||
+        std::find(collections_.begin(), collections_.end(), t.source) != collections_.end()) {
       continue;
     }
     collections_.push_back(t.source);

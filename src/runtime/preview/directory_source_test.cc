@@ -104,12 +104,13 @@ TEST_CASE("directory source: a missing directory, and an empty one") {
   REQUIRE_MESSAGE(empty.ok(), empty.status().ToString());
   PreviewStats stats;
   int outputs = 0;
-  REQUIRE(RunPreview(*t.cat, t.Collection("t/seq"), **empty,
-                     [&](const doc::Node&) {
-                       ++outputs;
-                       return Status::OK();
-                     },
-                     &stats)
+  REQUIRE(RunPreview(
+              *t.cat, t.Collection("t/seq"), **empty,
+              [&](const doc::Node&) {
+                ++outputs;
+                return Status::OK();
+              },
+              &stats)
               .ok());
   CHECK(outputs == 0);
   CHECK(stats.transactions == 0);

@@ -87,8 +87,9 @@ Result<size_t> FixtureReader::ScanElement() {
     }
     ++i;
   }
-  return Status::InvalidArgument("fixture is not a JSON array of transactions: it ends before "
-                                 "the closing ']'");
+  return Status::InvalidArgument(
+      "fixture is not a JSON array of transactions: it ends before "
+      "the closing ']'");
 }
 
 Result<bool> FixtureReader::Next(doc::Arena& arena, std::vector<FixtureDoc>* docs) {
@@ -137,8 +138,8 @@ Result<bool> FixtureReader::Next(doc::Arena& arena, std::vector<FixtureDoc>* doc
   }
   Result<doc::Node> txn = parser_.Parse(element, arena);
   if (!txn.ok()) {
-    return Fail(Status::InvalidArgument("fixture transaction {}: {}", index,
-                                        txn.status().message()));
+    return Fail(
+        Status::InvalidArgument("fixture transaction {}: {}", index, txn.status().message()));
   }
   if (!txn->is_array()) {
     return Fail(Status::InvalidArgument(
@@ -149,8 +150,7 @@ Result<bool> FixtureReader::Next(doc::Arena& arena, std::vector<FixtureDoc>* doc
     const doc::Node& pair = txn->items()[i];
     if (!pair.is_array() || pair.size() != 2 || !pair.items()[0].is_string()) {
       return Fail(Status::InvalidArgument(
-          "fixture transaction {}, document {}: expected a [collection, document] pair", index,
-          i));
+          "fixture transaction {}, document {}: expected a [collection, document] pair", index, i));
     }
     if (!pair.items()[1].is_object()) {
       return Fail(Status::InvalidArgument(

@@ -2,10 +2,10 @@
 // runtime/preview/fixture_test.cc: splitting fixtures into transactions, and their errors.
 #include "runtime/preview/fixture.h"
 
-#include <doctest/doctest.h>
-
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 namespace flow::runtime::preview {
 namespace {
@@ -46,8 +46,7 @@ TEST_CASE("fixture: transactions are split at top-level commas only") {
     [],
     [ ["a/b", {"id": "\\"}] ]
   ]
-  )") == V{R"(a/b={"id":1,"s":"x,]}[\"y"}|c={"n":[1,{"m":"]"}]})", "",
-           R"(a/b={"id":"\\"})"});
+  )") == V{R"(a/b={"id":1,"s":"x,]}[\"y"}|c={"n":[1,{"m":"]"}]})", "", R"(a/b={"id":"\\"})"});
   CHECK(ReadAll("[]") == V{});
   CHECK(ReadAll(" [ ] \n") == V{});
   CHECK(ReadAll(R"([[["a",{}]]])") == V{"a={}"});
@@ -60,14 +59,16 @@ TEST_CASE("fixture: malformed fixtures name the transaction and document") {
   CHECK(ReadAll("") == V{"error: fixture is not a JSON array of transactions (each an array "
                          "of [collection, document] pairs)"});
   CHECK(ReadAll(R"([[["a",{}]], [["a",{}]])") ==
-        V{"a={}", "error: fixture is not a JSON array of transactions: it ends before the closing ']'"});
-  CHECK(ReadAll(R"([[["a",{"s":"]"}]]] x)") ==
-        V{"error: fixture has text after its closing ']'"});
-  CHECK(ReadAll(R"([[["a",{}]],])") == V{"a={}", "error: fixture transaction 1: missing (a stray ',')"});
+        V{"a={}",
+          "error: fixture is not a JSON array of transactions: it ends before the closing ']'"});
+  CHECK(ReadAll(R"([[["a",{"s":"]"}]]] x)") == V{"error: fixture has text after its closing ']'"});
+  CHECK(ReadAll(R"([[["a",{}]],])") ==
+        V{"a={}", "error: fixture transaction 1: missing (a stray ',')"});
   CHECK(ReadAll(R"([[["a",{}]], [["a" {}]]])")[1].starts_with(
       "error: fixture transaction 1: invalid JSON:"));
-  CHECK(ReadAll(R"([[["a",{}]], {"a": 1}])") ==
-        V{"a={}", "error: fixture transaction 1: expected an array of [collection, document] pairs"});
+  CHECK(
+      ReadAll(R"([[["a",{}]], {"a": 1}])") ==
+      V{"a={}", "error: fixture transaction 1: expected an array of [collection, document] pairs"});
   CHECK(ReadAll(R"([[["a",{}], ["a"]]])") ==
         V{"error: fixture transaction 0, document 1: expected a [collection, document] pair"});
   CHECK(ReadAll(R"([[[1,{}]]])") ==

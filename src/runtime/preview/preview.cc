@@ -96,10 +96,10 @@ Status RunPreview(const catalog::Catalog& catalog, const catalog::Collection& de
         s = &existing;
     }
     if (s == nullptr) {
-      sources.push_back(Source{tf.source_collection,
-                               std::make_unique<doc::schema::Validator>(
-                                   tf.source_collection->read_validator_schema),
-                               {}});
+      sources.push_back(Source{
+          tf.source_collection,
+          std::make_unique<doc::schema::Validator>(tf.source_collection->read_validator_schema),
+          {}});
       s = &sources.back();
       s->validator->set_max_errors(8);
     }
@@ -161,8 +161,8 @@ Status RunPreview(const catalog::Catalog& catalog, const catalog::Collection& de
           msg += e.ToString();
         }
         return Status::InvalidArgument(
-            "{}: document failed validation against the read schema of {}: {}",
-            source.Describe(i), c->name, msg);
+            "{}: document failed validation against the read schema of {}: {}", source.Describe(i),
+            c->name, msg);
       }
       if (sd.stamp) {
         char text[36];

@@ -118,8 +118,9 @@ TEST_CASE("preview: choosing the derivation") {
         "no collection named t/nope in the catalog; its derivations: t/bikes, t/stamps, t/ts");
   CHECK(err("t/rides") ==
         "t/rides is not a derivation; the catalog's derivations: t/bikes, t/stamps, t/ts");
-  CHECK(err("t/ts") == "derivation t/ts uses `typescript`, which flowctl cannot run locally "
-                       "(only SQLite derivations run in process)");
+  CHECK(err("t/ts") ==
+        "derivation t/ts uses `typescript`, which flowctl cannot run locally "
+        "(only SQLite derivations run in process)");
   CHECK(err("").starts_with("the catalog has several derivations; choose one with --name:"));
 }
 
@@ -131,11 +132,12 @@ TEST_CASE("preview: synthetic UUIDs and publish times follow Flow's fixture read
   ])");
   REQUIRE_MESSAGE(r.status.ok(), r.status.ToString());
   // Each transaction's outputs in key order; the clock is 3600*T + I seconds.
-  CHECK(r.lines == std::vector<std::string>{
-                       R"({"at":"1970-01-01T00:00:01Z","id":1,"uuid":"1419d680-1dd2-11b2-8000-071353030311"})",
-                       R"({"at":"1970-01-01T00:00:00Z","id":2,"uuid":"13814000-1dd2-11b2-8000-071353030311"})",
-                       R"({"at":"1970-01-01T01:00:01Z","id":3,"uuid":"75de3e80-1dda-11b2-8000-071353030311"})",
-                   });
+  CHECK(r.lines ==
+        std::vector<std::string>{
+            R"({"at":"1970-01-01T00:00:01Z","id":1,"uuid":"1419d680-1dd2-11b2-8000-071353030311"})",
+            R"({"at":"1970-01-01T00:00:00Z","id":2,"uuid":"13814000-1dd2-11b2-8000-071353030311"})",
+            R"({"at":"1970-01-01T01:00:01Z","id":3,"uuid":"75de3e80-1dda-11b2-8000-071353030311"})",
+        });
   CHECK(r.stats.transactions == 2);
   CHECK(r.stats.documents == 3);  // t/other is not read by t/stamps, so it is skipped
   CHECK(r.stats.outputs == 3);
@@ -170,7 +172,8 @@ TEST_CASE("preview: fixture errors name the transaction and document") {
         "fixture transaction 1, document 1: document failed validation against the read schema "
         "of t/rides: \"/km\": -1 is less than the minimum of 0");
   // Transactions before the failing one were emitted.
-  Run partial = Preview(t, "t/bikes", R"([[["t/rides", {"id": 1, "bike": 1, "city": "paris", "km": 1}]],
+  Run partial =
+      Preview(t, "t/bikes", R"([[["t/rides", {"id": 1, "bike": 1, "city": "paris", "km": 1}]],
                                           [["t/ride", {"id": 2}]]])");
   CHECK(partial.lines.size() == 1);
   CHECK(std::string(partial.status.message()) ==

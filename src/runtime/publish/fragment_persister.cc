@@ -149,7 +149,8 @@ void FragmentPersister::DoAppend(Job& job) {
 
 Status FragmentPersister::CompressMember(std::string_view data, std::string* body) {
   if (!compressor_) {
-    FLOW_ASSIGN_OR_RETURN(GzipMemberCompressor c, GzipMemberCompressor::Create(options_.gzip_level));
+    FLOW_ASSIGN_OR_RETURN(GzipMemberCompressor c,
+                          GzipMemberCompressor::Create(options_.gzip_level));
     compressor_ = std::make_unique<GzipMemberCompressor>(std::move(c));
   }
   return compressor_->Compress(data, body);

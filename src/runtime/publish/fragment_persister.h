@@ -40,8 +40,8 @@ class GzipMemberCompressor;
 namespace flow::runtime::publish {
 
 struct PersisterOptions {
-  int gzip_level = 1;                          ///< libdeflate level, 0..12
-  size_t member_bytes = size_t{4} << 20;       ///< uncompressed bytes per gzip member
+  int gzip_level = 1;                           ///< libdeflate level, 0..12
+  size_t member_bytes = size_t{4} << 20;        ///< uncompressed bytes per gzip member
   size_t max_queued_bytes = size_t{256} << 20;  ///< Appended() waits above this
 };
 

@@ -101,7 +101,8 @@ Status Ingester::Consume(std::string_view raw, uint64_t line_no) {
     // Resuming: this line was committed by an earlier run.
     const IngestCheckpoint& cp = checkpoint_;
     if (bytes_ > cp.input_bytes ||
-        (line_no == skip_lines_ && (bytes_ != cp.input_bytes || Sha1Hex(raw) != cp.last_line_sha1))) {
+        (line_no == skip_lines_ &&
+         (bytes_ != cp.input_bytes || Sha1Hex(raw) != cp.last_line_sha1))) {
       return Status::FailedPrecondition(
           "cannot resume: the input differs from the one checkpointed for collection {} (its "
           "first {} lines, {} bytes, were committed; line {} does not match)",

@@ -103,8 +103,9 @@ std::string EncodeIngestCheckpoint(const IngestCheckpoint& cp) {
   doc::AppendJsonString(cp.collection, &out);
   out += ",\"producer\":";
   doc::AppendJsonString(cp.producer, &out);
-  out += fmt::format(",\"txn\":{},\"input_lines\":{},\"input_bytes\":{},\"last_line_sha1\":", cp.txn,
-                     cp.input_lines, cp.input_bytes);
+  out +=
+      fmt::format(",\"txn\":{},\"input_lines\":{},\"input_bytes\":{},\"last_line_sha1\":", cp.txn,
+                  cp.input_lines, cp.input_bytes);
   doc::AppendJsonString(cp.last_line_sha1, &out);
   out += ",\"acks\":[";
   for (size_t i = 0; i < cp.acks.size(); ++i) {

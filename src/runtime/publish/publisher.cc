@@ -123,8 +123,7 @@ Result<std::unique_ptr<Publisher>> Publisher::Open(const catalog::Collection& co
                                                    std::string spool_dir,
                                                    PublisherOptions options) {
   if (!collection.write_validator_schema || collection.key_extractors.empty()) {
-    return Status::FailedPrecondition("collection {} has no built schema or key",
-                                      collection.name);
+    return Status::FailedPrecondition("collection {} has no built schema or key", collection.name);
   }
   return std::unique_ptr<Publisher>(
       new Publisher(collection, store, std::move(spool_dir), std::move(options)));
@@ -204,8 +203,8 @@ Status Publisher::CompletePersists() {
     Status s = it->second.journal->CompletePersist(done.task, std::move(done.result));
     if (!s.ok()) {
       // The sealed spool stays durable and is handed out again (or persisted at Close).
-      FLOW_LOG_WARN("journal {}: {}{}", done.journal, failed ? "persisting a fragment failed: " : "",
-                    s.ToString());
+      FLOW_LOG_WARN("journal {}: {}{}", done.journal,
+                    failed ? "persisting a fragment failed: " : "", s.ToString());
     }
   }
   return Status::OK();

@@ -76,7 +76,7 @@ struct JournalAppend {
 };
 
 struct PreparedTxn {
-  uint64_t docs = 0;                  ///< documents published (one per key)
+  uint64_t docs = 0;                   ///< documents published (one per key)
   std::vector<JournalAppend> appends;  ///< by journal name
   std::vector<AckIntent> acks;         ///< by journal name
 };

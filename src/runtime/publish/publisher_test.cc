@@ -49,7 +49,8 @@ TEST_CASE("publisher: /_meta/uuid is inserted in sorted position, merging _meta"
 TEST_CASE("publisher: ACK documents are Flow's") {
   storage::ProducerId p{{0x01, 0x02, 0x03, 0x04, 0x05, 0x06}};
   storage::Uuid u = storage::Uuid::Build(p, storage::Clock::FromUnixNanos(kT0), storage::kAckTxn);
-  CHECK(AckLine(u) == "{\"_meta\":{\"uuid\":\"bf356100-07bb-11ef-8002-010203040506\",\"ack\":true}}\n");
+  CHECK(AckLine(u) ==
+        "{\"_meta\":{\"uuid\":\"bf356100-07bb-11ef-8002-010203040506\",\"ack\":true}}\n");
 }
 
 struct Fixture : testing::RidesFixture {

@@ -235,9 +235,7 @@ void CollectionReader::Stop() {
   if (stopping_ || open_handles_ == 0)
     return;
   stopping_ = true;
-  auto on_close = [](uv_handle_t* h) {
-    static_cast<CollectionReader*>(h->data)->open_handles_--;
-  };
+  auto on_close = [](uv_handle_t* h) { static_cast<CollectionReader*>(h->data)->open_handles_--; };
   uv_close(reinterpret_cast<uv_handle_t*>(watch_.get()), on_close);
   uv_close(reinterpret_cast<uv_handle_t*>(timer_.get()), on_close);
 }

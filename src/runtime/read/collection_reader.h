@@ -25,8 +25,8 @@
 
 #include "base/status.h"
 #include "runtime/read/message.h"
-#include "storage/local_dir_store.h"
 #include "storage/journal_reader.h"
+#include "storage/local_dir_store.h"
 #include "storage/partition.h"
 #include "storage/sequencer.h"
 

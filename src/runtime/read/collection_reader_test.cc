@@ -107,7 +107,8 @@ TEST_CASE("reader: partition selectors pick journals by name") {
   fx.Commit(*in, {Doc(1), Doc(2, "us"), Doc(3, "ap")});
   REQUIRE(in->Close().ok());
   CollectionReadOptions o;
-  auto sel = ParsePartitionSelector(R"({"include":{"region":["eu","us"]},"exclude":{"vip":[true]}})");
+  auto sel =
+      ParsePartitionSelector(R"({"include":{"region":["eu","us"]},"exclude":{"vip":[true]}})");
   REQUIRE(sel.ok());
   o.selector = *sel;
   CHECK(fx.Read(o) == V{"eu:1"});
@@ -140,9 +141,8 @@ TEST_CASE("reader: a commit interrupted after its checkpoint is finished by reco
     REQUIRE((*pub)->AddJson(Doc(3, "us"), 2).ok());
     auto txn = (*pub)->Prepare();
     REQUIRE(txn.ok());
-    auto file = publish::CheckpointFile::Open(fx.dir + "/ingest/" +
-                                              storage::SpoolFileStem("acmeCo/rides") +
-                                              ".checkpoint");
+    auto file = publish::CheckpointFile::Open(
+        fx.dir + "/ingest/" + storage::SpoolFileStem("acmeCo/rides") + ".checkpoint");
     REQUIRE(file.ok());
     publish::IngestCheckpoint cp;
     cp.collection = "acmeCo/rides";

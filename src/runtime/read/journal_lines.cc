@@ -22,7 +22,8 @@ Status ReadJournalLines(storage::FragmentStore& store, const std::string& spool_
                           storage::LoadJournalIndex(store, spool_dir, journal));
     if (*offset == -1)
       *offset = index.EndOffset();
-    const int64_t head = end_offset > 0 ? std::min(end_offset, index.EndOffset()) : index.EndOffset();
+    const int64_t head =
+        end_offset > 0 ? std::min(end_offset, index.EndOffset()) : index.EndOffset();
     if (*offset >= head)
       return Status::OK();
     storage::ReaderOptions ro;

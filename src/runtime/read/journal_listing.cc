@@ -69,7 +69,8 @@ Result<std::vector<JournalInfo>> ListDataDirJournals(const std::string& dir,
   for (const std::string& name : names) {
     JournalInfo info;
     info.name = name;
-    FLOW_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> files, storage::ListAll(*store, name + "/"));
+    FLOW_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> files,
+                          storage::ListAll(*store, name + "/"));
     for (const storage::ObjectInfo& obj : files) {
       Result<storage::Fragment> f = storage::ParseFragmentFromRelativePath(
           name, std::string_view(obj.path).substr(name.size() + 1));

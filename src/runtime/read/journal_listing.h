@@ -27,8 +27,8 @@ struct FragmentInfo {
 
 struct JournalInfo {
   std::string name;
-  int64_t begin = 0;  ///< first offset with content (index begin)
-  int64_t end = 0;    ///< write head
+  int64_t begin = 0;                    ///< first offset with content (index begin)
+  int64_t end = 0;                      ///< write head
   std::vector<FragmentInfo> fragments;  ///< persisted ones by key, then spools by offset
 };
 

@@ -17,9 +17,9 @@
 namespace flow::runtime::read {
 
 struct MessageMeta {
-  storage::Uuid uuid;   ///< nil (clock 0) if the line has no `/_meta/uuid`
+  storage::Uuid uuid;  ///< nil (clock 0) if the line has no `/_meta/uuid`
   bool has_uuid = false;
-  bool ack = false;     ///< ACK_TXN flags, or `/_meta/ack: true`
+  bool ack = false;  ///< ACK_TXN flags, or `/_meta/ack: true`
 };
 
 class MessageParser {
